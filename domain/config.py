@@ -1,0 +1,53 @@
+"""Settings read from the environment, each with a documented default."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+DEFAULT_DATABASE_URL = "sqlite://var/standing.sqlite3"
+
+
+def _flag(value: str | None) -> bool:
+    return (value or "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _list(value: str | None) -> list[str]:
+    return [item.strip() for item in (value or "").split(",") if item.strip()]
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = DEFAULT_DATABASE_URL
+    redis_url: str | None = None
+    production: bool = False
+    allowed_origins: list[str] = field(default_factory=list)
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
+        env = dict(os.environ if env is None else env)
+        return cls(
+            database_url=env.get("STANDING_DATABASE_URL") or DEFAULT_DATABASE_URL,
+            redis_url=env.get("STANDING_REDIS_URL") or None,
+            production=_flag(env.get("STANDING_PRODUCTION")),
+            allowed_origins=_list(env.get("STANDING_ALLOWED_ORIGINS")),
+            host=env.get("STANDING_HOST") or "127.0.0.1",
+            port=int(env.get("STANDING_PORT") or 8000),
+        )
+
+
+# (variable, default, meaning) — the README's configuration table is checked against this.
+SETTINGS_DOC: list[tuple[str, str, str]] = [
+    ("STANDING_DATABASE_URL", DEFAULT_DATABASE_URL,
+     "Tortoise database URL: `sqlite://path` (embedded) or `postgres://user@host:5432/db`."),
+    ("STANDING_REDIS_URL", "(unset)",
+     "Redis for the arq worker and event fan-out. Unset means embedded mode: no Redis needed."),
+    ("STANDING_PRODUCTION", "false",
+     "`true` turns off introspection and GraphiQL, masks unexpected errors and enforces query limits."),
+    ("STANDING_ALLOWED_ORIGINS", "(empty)",
+     "Comma-separated origins allowed to open GraphQL websockets from a browser."),
+    ("STANDING_HOST", "127.0.0.1", "Address `standing serve` binds to."),
+    ("STANDING_PORT", "8000", "Port `standing serve` listens on."),
+]

@@ -1,0 +1,14 @@
+from tortoise import fields
+from tortoise.models import Model
+
+
+class Organization(Model):
+    """A platform tenant (for example InzpireU). Admin and partner tokens act inside one."""
+
+    id = fields.IntField(primary_key=True)
+    slug = fields.CharField(max_length=64, unique=True)
+    name = fields.CharField(max_length=200)
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "organization"

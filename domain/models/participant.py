@@ -1,0 +1,39 @@
+from tortoise import fields
+from tortoise.models import Model
+
+from domain.machines import is_hidden, needs_booking_approval
+from domain.roles import Role
+
+
+class Participant(Model):
+    """A mentor or protégé. Standing is owned by the role machine, and version guards writes."""
+
+    id = fields.IntField(primary_key=True)
+    organization = fields.ForeignKeyField(
+        "standing.Organization", related_name="participants", on_delete=fields.RESTRICT
+    )
+    role = fields.CharEnumField(Role, max_length=16)
+    display_name = fields.CharField(max_length=200)
+    email = fields.CharField(max_length=320)
+    timezone = fields.CharField(max_length=64, default="UTC")
+    standing = fields.CharField(max_length=32)
+    standing_since = fields.DatetimeField()
+    suspended_until = fields.DatetimeField(null=True)
+    version = fields.IntField(default=1)
+    created_at = fields.DatetimeField()
+    updated_at = fields.DatetimeField()
+
+    organization_id: int
+
+    class Meta:
+        table = "participant"
+        indexes = (("organization_id", "role", "standing"),)
+
+    @property
+    def profile_visible(self) -> bool:
+        """Derived from standing: hidden states are hidden from the other role's listings."""
+        return not is_hidden(self.role, self.standing)
+
+    @property
+    def booking_needs_approval(self) -> bool:
+        return needs_booking_approval(self.role, self.standing)

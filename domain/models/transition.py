@@ -1,0 +1,43 @@
+from tortoise import fields
+from tortoise.models import Model
+
+
+class AppendOnlyError(RuntimeError):
+    """Raised when code tries to change a log row. The database refuses it too (see migrations)."""
+
+
+class TransitionRecord(Model):
+    """One row of the append-only transition log: who moved whom, why, under which policy."""
+
+    id = fields.BigIntField(primary_key=True)
+    organization = fields.ForeignKeyField(
+        "standing.Organization", related_name=False, on_delete=fields.RESTRICT
+    )
+    participant = fields.ForeignKeyField(
+        "standing.Participant", related_name="transitions", on_delete=fields.RESTRICT
+    )
+    machine = fields.CharField(max_length=32)
+    from_state = fields.CharField(max_length=32)
+    to_state = fields.CharField(max_length=32)
+    event = fields.CharField(max_length=64)
+    actor_kind = fields.CharField(max_length=16)
+    actor_id = fields.CharField(max_length=128)
+    reason = fields.TextField()
+    evidence = fields.JSONField(default=dict)
+    policy_version = fields.CharField(max_length=32)
+    occurred_at = fields.DatetimeField()
+
+    participant_id: int
+    organization_id: int
+
+    class Meta:
+        table = "transition_log"
+        indexes = (("participant_id", "id"),)
+
+    async def save(self, *args, **kwargs) -> None:
+        if self._saved_in_db:
+            raise AppendOnlyError("the transition log is append-only")
+        await super().save(*args, **kwargs)
+
+    async def delete(self, *args, **kwargs) -> None:
+        raise AppendOnlyError("the transition log is append-only")

@@ -1,0 +1,157 @@
+"""The one use case that applies any standing event to any participant.
+
+GraphQL mutations, arq jobs and the CLI all call `apply_event`. In one transaction it loads the
+row (locked on PostgreSQL), runs the role's machine, writes the participant with a version check
+and appends the log row. Two admins acting at once can never skip a state or log a step twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from statemachine.exceptions import TransitionNotAllowed as MachineRefused
+from tortoise.transactions import in_transaction
+
+from domain.actors import Actor
+from domain.clock import Clock
+from domain.machines import TransitionContext, bind, machine_class, machine_name
+from domain.models import Participant, TransitionRecord
+from domain.policy import STANDING_POLICY, StandingPolicy
+from domain.rejections import InvalidInput, NotFound, Rejection, StaleVersion, TransitionNotAllowed
+
+MAX_REASON_LENGTH = 2000
+
+
+@dataclass(frozen=True)
+class StandingCommand:
+    participant_id: int
+    event: str
+    actor: Actor
+    reason: str
+    evidence: dict[str, Any] = field(default_factory=dict)
+    params: dict[str, Any] = field(default_factory=dict)
+    expected_version: int | None = None
+    organization_id: int | None = None  # the acting admin's organization; None for the system
+
+
+@dataclass(frozen=True)
+class TransitionApplied:
+    participant: Participant
+    record: TransitionRecord
+
+
+class _Conflict(Exception):
+    """Rolls the transaction back when the version moved between read and write."""
+
+    def __init__(self, actual: int) -> None:
+        self.actual = actual
+
+
+def validate_command(cmd: StandingCommand) -> InvalidInput | None:
+    reason = cmd.reason.strip()
+    if cmd.actor.is_admin and not reason:
+        return InvalidInput("reason", "every admin action needs a reason")
+    if len(reason) > MAX_REASON_LENGTH:
+        return InvalidInput("reason", f"at most {MAX_REASON_LENGTH} characters")
+    if cmd.expected_version is not None and cmd.expected_version < 1:
+        return InvalidInput("expectedVersion", "versions start at 1")
+    return None
+
+
+async def apply_event(
+    cmd: StandingCommand, *, clock: Clock, policy: StandingPolicy = STANDING_POLICY
+) -> TransitionApplied | Rejection:
+    if (invalid := validate_command(cmd)) is not None:
+        return invalid
+    try:
+        async with in_transaction() as conn:
+            return await _apply_locked(cmd, clock.now(), policy, conn)
+    except _Conflict as conflict:
+        return StaleVersion(cmd.participant_id, cmd.expected_version or conflict.actual - 1, conflict.actual)
+
+
+async def _apply_locked(
+    cmd: StandingCommand, now: datetime, policy: StandingPolicy, conn
+) -> TransitionApplied | Rejection:
+    query = Participant.filter(id=cmd.participant_id).select_for_update().using_db(conn)
+    if cmd.organization_id is not None:
+        query = query.filter(organization_id=cmd.organization_id)
+    row = await query.first()
+    if row is None:
+        return NotFound("Participant", str(cmd.participant_id))
+    if cmd.expected_version is not None and row.version != cmd.expected_version:
+        return StaleVersion(row.id, cmd.expected_version, row.version)
+
+    ctx = TransitionContext(actor=cmd.actor, now=now, policy=policy, params=cmd.params)
+    if (refusal := _refusal(row, cmd.event, ctx)) is not None:
+        return refusal
+
+    from_state, read_version = row.standing, row.version
+    try:
+        bind(row).send(cmd.event, ctx=ctx)
+    except MachineRefused:  # the machine has the final word, even where the explanation missed a case
+        return TransitionNotAllowed(row.id, row.standing, cmd.event, [], [])
+    row.standing_since = now
+    row.suspended_until = cmd.params.get("until") if row.standing == "suspended" else None
+    row.version = read_version + 1
+    row.updated_at = now
+    # The version filter is the optimistic lock everywhere; on PostgreSQL the row lock above
+    # already serialises writers, so this only ever fails on SQLite.
+    written = await Participant.filter(id=row.id, version=read_version).using_db(conn).update(
+        standing=row.standing,
+        standing_since=now,
+        suspended_until=row.suspended_until,
+        version=row.version,
+        updated_at=now,
+    )
+    if written != 1:
+        current = await Participant.filter(id=row.id).using_db(conn).values_list("version", flat=True)
+        raise _Conflict(current[0] if current else read_version + 1)
+
+    record = await TransitionRecord.create(
+        using_db=conn,
+        organization_id=row.organization_id,
+        participant_id=row.id,
+        machine=machine_name(row.role),
+        from_state=from_state,
+        to_state=row.standing,
+        event=cmd.event,
+        actor_kind=cmd.actor.kind.value,
+        actor_id=cmd.actor.id,
+        reason=cmd.reason.strip(),
+        evidence=_evidence(cmd),
+        policy_version=policy.version,
+        occurred_at=now,
+    )
+    return TransitionApplied(participant=row, record=record)
+
+
+def _refusal(row: Participant, event: str, ctx: TransitionContext) -> Rejection | None:
+    """Why the machine would refuse `event`, as a typed rejection; None when it would accept."""
+    machine = bind(row)
+    allowed = machine.available_event_ids(ctx)
+    if event not in machine_class(row.role).event_ids():
+        return TransitionNotAllowed(row.id, row.standing, event, allowed, [f"{event} is not a {row.role.value} event"])
+    failed = machine.failed_guards(event, ctx)
+    input_guard = next((g for g in failed if g.guard_field), None)
+    if input_guard is not None:
+        return InvalidInput(input_guard.guard_field, input_guard.__doc__ or "invalid")
+    if event not in {t.event for t in machine.transitions_from(row.standing)}:
+        return TransitionNotAllowed(row.id, row.standing, event, allowed, [])
+    if failed:
+        return TransitionNotAllowed(row.id, row.standing, event, allowed, [g.__doc__ or g.__name__ for g in failed])
+    return None
+
+
+def _evidence(cmd: StandingCommand) -> dict[str, Any]:
+    evidence = dict(cmd.evidence)
+    for key, value in cmd.params.items():
+        evidence.setdefault(key, value.isoformat() if isinstance(value, datetime) else value)
+    return evidence
+
+
+def allowed_events(row: Participant, actor: Actor, clock: Clock, policy: StandingPolicy = STANDING_POLICY) -> list[str]:
+    """What `actor` may send to this participant now, from the role's machine."""
+    return bind(row).available_event_ids(TransitionContext(actor=actor, now=clock.now(), policy=policy))

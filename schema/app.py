@@ -1,0 +1,86 @@
+"""The Starlette application: /graphql (HTTP and websockets) and /healthz."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route, WebSocketRoute
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
+from tortoise.contrib.starlette import RegisterTortoise
+
+from domain.access import Principal, authenticate
+from domain.clock import Clock, SystemClock
+from domain.config import Settings
+from domain.db import ensure_sqlite_folder, tortoise_config
+from schema.build import build_schema
+from schema.context import Context
+
+
+def bearer_secret(header: str | None) -> str | None:
+    if not header:
+        return None
+    scheme, _, secret = header.strip().partition(" ")
+    return secret.strip() if scheme.lower() == "bearer" and secret.strip() else None
+
+
+class StandingGraphQL(GraphQL):
+    def __init__(self, *args: Any, clock: Clock, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.clock = clock
+
+    async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
+        principal: Principal | None = None
+        if isinstance(request, Request):
+            secret = bearer_secret(request.headers.get("authorization"))
+            principal = await authenticate(secret) if secret else None
+        return Context(clock=self.clock, principal=principal, request=request, response=response)
+
+    async def on_ws_connect(self, context: Context) -> None:
+        """Websockets authenticate once, in connection_init: {"authorization": "Bearer <token>"}."""
+        params = context.connection_params or {}
+        secret = bearer_secret(params.get("authorization") or params.get("Authorization"))
+        principal = await authenticate(secret) if secret else None
+        if principal is None:
+            raise ConnectionRejectionError({"message": "missing or invalid token in connection_init"})
+        context.principal = principal
+
+
+async def healthz(request: Request) -> JSONResponse:
+    return JSONResponse({"status": "ok"})
+
+
+def create_app(settings: Settings | None = None, *, clock: Clock | None = None, manage_database: bool = True) -> Starlette:
+    """The ASGI app. Tests that own the ORM connection pass manage_database=False."""
+    settings = settings or Settings.from_env()
+    graphql = StandingGraphQL(
+        build_schema(production=settings.production),
+        clock=clock or SystemClock(),
+        graphql_ide=None if settings.production else "graphiql",
+        allowed_origins=settings.allowed_origins,
+        max_subscriptions_per_connection=20,
+    )
+    routes = [
+        Route("/healthz", healthz),
+        Route("/graphql", graphql, methods=["GET", "POST"]),
+        WebSocketRoute("/graphql", graphql),
+    ]
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if not manage_database:
+            yield
+            return
+        ensure_sqlite_folder(settings.database_url)
+        async with RegisterTortoise(app, config=tortoise_config(settings.database_url)):
+            yield
+
+    app = Starlette(routes=routes, lifespan=lifespan)
+    app.state.settings = settings
+    return app

@@ -1,0 +1,44 @@
+"""Assembles the strawberry schema, with production hardening when asked."""
+
+from __future__ import annotations
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import (
+    DisableIntrospection, MaskErrors, MaxAliasesLimiter, MaxTokensLimiter, ParserCache,
+    QueryDepthLimiter, ValidationCache,
+)
+
+from schema.errors import AuthError
+from schema.mutations.participants import ParticipantMutations
+from schema.mutations.standing import build_transition_mutations
+from schema.queries import Query
+
+MAX_DEPTH = 10
+MAX_TOKENS = 2000
+MAX_ALIASES = 15
+
+
+def _mask(error: GraphQLError) -> bool:
+    """Mask everything but our own errors and GraphQL's own validation messages."""
+    original = error.original_error
+    return original is not None and not isinstance(original, AuthError)
+
+
+def build_schema(*, production: bool = False) -> strawberry.Schema:
+    mutation = strawberry.type(type("Mutation", (ParticipantMutations, build_transition_mutations()), {}))
+    extensions: list = [lambda: ParserCache(maxsize=256), lambda: ValidationCache(maxsize=256)]
+    if production:
+        extensions += [
+            DisableIntrospection,
+            lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
+            lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+            lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+            lambda: MaskErrors(should_mask_error=_mask),
+        ]
+    return strawberry.Schema(query=Query, mutation=mutation, extensions=extensions)
+
+
+def schema_sdl() -> str:
+    """The SDL committed as schema.graphql (always the development schema: production only hides it)."""
+    return build_schema().as_str() + "\n"

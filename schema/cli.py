@@ -1,0 +1,149 @@
+"""The `standing` command: serve, migrate, token, export-schema."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from domain import db
+from domain.access import TokenRole, create_token, get_or_create_organization, revoke_token
+from domain.clock import SystemClock
+from domain.config import Settings
+from domain.models import ApiToken
+from domain.rejections import InvalidInput, NotFound
+
+
+def _with_database(settings: Settings, work: Callable[[], Awaitable[int]]) -> int:
+    async def run() -> int:
+        await db.connect(settings.database_url)
+        try:
+            return await work()
+        finally:
+            await db.disconnect()
+
+    return asyncio.run(run())
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    from schema.app import create_app
+
+    if args.migrate:
+        asyncio.run(db.migrate(settings.database_url))
+    uvicorn.run(create_app(settings), host=args.host or settings.host, port=args.port or settings.port,
+                workers=1, log_level="info")
+    return 0
+
+
+def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
+    asyncio.run(db.migrate(settings.database_url))
+    print(f"migrated {settings.database_url}")
+    return 0
+
+
+def cmd_token_create(args: argparse.Namespace, settings: Settings) -> int:
+    async def work() -> int:
+        clock = SystemClock()
+        organization = await get_or_create_organization(args.org, clock)
+        issued = await create_token(
+            organization=organization, role=TokenRole(args.role), clock=clock,
+            participant_id=args.participant, label=args.label,
+        )
+        if isinstance(issued, (InvalidInput, NotFound)):
+            print(f"error: {issued.message}", file=sys.stderr)
+            return 2
+        print(f"created {args.role} token #{issued.token.id} for organization '{organization.slug}' "
+              f"(id {organization.id}). It is shown once; store it now:")
+        print(issued.secret)
+        return 0
+
+    return _with_database(settings, work)
+
+
+def cmd_token_list(args: argparse.Namespace, settings: Settings) -> int:
+    async def work() -> int:
+        tokens = await ApiToken.all().prefetch_related("organization").order_by("id")
+        for t in tokens:
+            state = f"revoked {t.revoked_at:%Y-%m-%d}" if t.revoked_at else "active"
+            print(f"#{t.id}\t{t.role}\t{t.organization.slug}\t{t.prefix}…\t{state}\t{t.label}")
+        return 0
+
+    return _with_database(settings, work)
+
+
+def cmd_token_revoke(args: argparse.Namespace, settings: Settings) -> int:
+    async def work() -> int:
+        if await revoke_token(args.id, SystemClock()):
+            print(f"revoked token #{args.id}")
+            return 0
+        print(f"error: no active token #{args.id}", file=sys.stderr)
+        return 2
+
+    return _with_database(settings, work)
+
+
+def cmd_export_schema(args: argparse.Namespace, settings: Settings) -> int:
+    from schema.build import schema_sdl
+
+    sdl = schema_sdl()
+    if args.output == "-":
+        sys.stdout.write(sdl)
+    else:
+        Path(args.output).write_text(sdl)
+        print(f"wrote {args.output}")
+    return 0
+
+
+def cmd_diagrams(args: argparse.Namespace, settings: Settings) -> int:
+    from domain.diagrams import machines_markdown
+
+    sys.stdout.write(machines_markdown())
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="standing", description="Run a mentorship platform's Code of Conduct.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = commands.add_parser("serve", help="serve the GraphQL API (GraphiQL at /graphql unless in production)")
+    serve.add_argument("--host", help="bind address (default: STANDING_HOST or 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port (default: STANDING_PORT or 8000)")
+    serve.add_argument("--migrate", action="store_true", help="apply migrations before serving")
+    serve.set_defaults(run=cmd_serve)
+
+    commands.add_parser("migrate", help="apply the committed database migrations").set_defaults(run=cmd_migrate)
+
+    token = commands.add_parser("token", help="create, list or revoke API tokens")
+    token_commands = token.add_subparsers(dest="token_command", required=True, metavar="ACTION")
+    create = token_commands.add_parser("create", help="create a token; the secret is printed alone on the last line")
+    create.add_argument("--role", required=True, choices=[r.value for r in TokenRole])
+    create.add_argument("--org", required=True, help="organization slug; created if it does not exist yet")
+    create.add_argument("--participant", type=int, help="participant id (participant tokens only)")
+    create.add_argument("--label", default="", help="a note saying who or what holds the token")
+    create.set_defaults(run=cmd_token_create)
+    token_commands.add_parser("list", help="list tokens (never their secrets)").set_defaults(run=cmd_token_list)
+    revoke = token_commands.add_parser("revoke", help="revoke a token by its number")
+    revoke.add_argument("id", type=int)
+    revoke.set_defaults(run=cmd_token_revoke)
+
+    export = commands.add_parser("export-schema", help="print or write the GraphQL SDL")
+    export.add_argument("--output", "-o", default="-", help="file to write, or - for stdout (default)")
+    export.set_defaults(run=cmd_export_schema)
+
+    commands.add_parser("diagrams", help="print both standing machines as mermaid diagrams").set_defaults(
+        run=cmd_diagrams
+    )
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.run(args, Settings.from_env())
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,41 @@
+"""Per-request context: who is asking, the clock, and batch loaders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from strawberry.types import Info
+
+from domain.access import Principal
+from domain.clock import Clock
+from schema.errors import AuthError
+from schema.loaders import Loaders
+
+
+@dataclass
+class Context:
+    clock: Clock
+    principal: Principal | None = None
+    request: Any = None
+    response: Any = None
+    connection_params: dict[str, Any] | None = None
+    loaders: Loaders = field(default_factory=Loaders)
+
+
+def principal_of(info: Info) -> Principal:
+    principal = info.context.principal
+    if principal is None:
+        raise AuthError(
+            "UNAUTHENTICATED",
+            "missing or invalid token: send 'Authorization: Bearer <token>' "
+            "(create one with 'standing token create')",
+        )
+    return principal
+
+
+def admin_of(info: Info) -> Principal:
+    principal = principal_of(info)
+    if not principal.is_admin:
+        raise AuthError("FORBIDDEN", f"this needs an admin token; yours is a {principal.role.value} token")
+    return principal

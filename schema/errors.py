@@ -1,0 +1,67 @@
+"""GraphQL shapes of the domain's rejections, and the one error the API raises: AuthError."""
+
+from __future__ import annotations
+
+import strawberry
+from graphql import GraphQLError
+
+from domain import rejections
+from schema.enums import StandingEvent, StandingState
+
+
+class AuthError(GraphQLError):
+    """Missing token or a role that may not do this; never masked in production."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message, extensions={"code": code})
+
+
+@strawberry.interface(description="Something the caller can fix; returned as data, not raised.")
+class UserError:
+    message: str
+
+
+@strawberry.type
+class NotFoundError(UserError):
+    entity: str
+    id: strawberry.ID
+
+
+@strawberry.type
+class TransitionNotAllowedError(UserError):
+    state: StandingState
+    event: StandingEvent
+    allowed_events: list[StandingEvent]
+    reasons: list[str]
+
+
+@strawberry.type
+class StaleVersionError(UserError):
+    expected_version: int
+    actual_version: int
+
+
+@strawberry.type
+class InvalidInputError(UserError):
+    field: str
+
+
+def to_graphql(rejection: rejections.Rejection) -> UserError:
+    match rejection:
+        case rejections.NotFound(entity=entity, id=id_):
+            return NotFoundError(message=rejection.message, entity=entity, id=strawberry.ID(id_))
+        case rejections.TransitionNotAllowed():
+            return TransitionNotAllowedError(
+                message=rejection.message, state=StandingState(rejection.state),
+                event=StandingEvent(rejection.event),
+                allowed_events=[StandingEvent(e) for e in rejection.allowed_events],
+                reasons=rejection.reasons,
+            )
+        case rejections.StaleVersion():
+            return StaleVersionError(
+                message=rejection.message, expected_version=rejection.expected_version,
+                actual_version=rejection.actual_version,
+            )
+        case rejections.InvalidInput(field=field_name):
+            return InvalidInputError(message=rejection.message, field=field_name)
+    raise TypeError(f"unknown rejection {rejection!r}")

@@ -1,0 +1,41 @@
+"""DataLoaders: a page of participants costs a fixed number of SQL statements, whatever its size."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from strawberry.dataloader import DataLoader
+
+from domain.history import latest_transitions
+from domain.models import Organization, TransitionRecord
+
+HistoryKey = tuple[int, int, int | None]  # (participant id, how many, before this log id)
+
+
+async def _load_organizations(ids: list[int]) -> list[Organization | None]:
+    found = {o.id: o for o in await Organization.filter(id__in=set(ids))}
+    return [found.get(i) for i in ids]
+
+
+async def _load_histories(keys: list[HistoryKey]) -> list[list[TransitionRecord]]:
+    # Keys that share a page size and cursor are answered by one windowed query.
+    groups: dict[tuple[int, int | None], list[int]] = defaultdict(list)
+    for participant_id, limit, before in keys:
+        groups[(limit, before)].append(participant_id)
+    pages: dict[HistoryKey, list[TransitionRecord]] = {}
+    for (limit, before), participant_ids in groups.items():
+        by_participant = await latest_transitions(participant_ids, limit=limit, before_id=before)
+        for participant_id in participant_ids:
+            pages[(participant_id, limit, before)] = by_participant.get(participant_id, [])
+    return [pages[key] for key in keys]
+
+
+@dataclass
+class Loaders:
+    organization: DataLoader[int, Organization | None] = field(
+        default_factory=lambda: DataLoader(load_fn=_load_organizations)
+    )
+    history: DataLoader[HistoryKey, list[TransitionRecord]] = field(
+        default_factory=lambda: DataLoader(load_fn=_load_histories)
+    )

@@ -1,0 +1,1 @@
+"""Write side. Each mutation parses input, calls one domain use case and maps its result."""

@@ -1,0 +1,190 @@
+"""Thin GraphQL views over domain rows. Scalars are plain attributes; relations go through loaders."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Iterable
+from datetime import datetime
+
+import strawberry
+from strawberry import relay
+from strawberry.scalars import JSON
+from strawberry.types import Info
+
+from domain import access
+from domain.actors import Actor as DomainActor
+from domain.actors import ActorKind as DomainActorKind
+from domain.machines import machine_name
+from domain.models import Organization as OrganizationRow
+from domain.models import Participant as ParticipantRow
+from domain.models import TransitionRecord
+from domain.standing import allowed_events
+from schema.context import principal_of
+from schema.enums import ActorKind, Role, StandingEvent, StandingState, TokenRole
+
+MAX_PAGE = 100
+
+
+@strawberry.type
+class Organization:
+    id: strawberry.ID
+    slug: str
+    name: str
+
+    @classmethod
+    def from_row(cls, row: OrganizationRow) -> "Organization":
+        return cls(id=strawberry.ID(str(row.id)), slug=row.slug, name=row.name)
+
+
+@strawberry.type(description="Who or what made a decision.")
+class Actor:
+    kind: ActorKind
+    id: str
+
+
+@strawberry.type(name="Transition", description="One row of the append-only transition log.")
+class TransitionEntry:
+    id: strawberry.ID
+    machine: str
+    from_state: StandingState
+    to_state: StandingState
+    event: StandingEvent
+    actor: Actor
+    reason: str
+    evidence: JSON
+    policy_version: str
+    occurred_at: datetime
+
+    @classmethod
+    def from_row(cls, row: TransitionRecord) -> "TransitionEntry":
+        return cls(
+            id=strawberry.ID(str(row.id)), machine=row.machine,
+            from_state=StandingState(row.from_state), to_state=StandingState(row.to_state),
+            event=StandingEvent(row.event),
+            actor=Actor(kind=ActorKind(row.actor_kind), id=row.actor_id),
+            reason=row.reason, evidence=row.evidence, policy_version=row.policy_version,
+            occurred_at=row.occurred_at,
+        )
+
+
+@strawberry.type
+class TransitionEdge:
+    cursor: str
+    node: TransitionEntry
+
+
+@strawberry.type
+class TransitionConnection:
+    edges: list[TransitionEdge]
+    page_info: relay.PageInfo
+
+
+def history_cursor(record_id: int) -> str:
+    return base64.b64encode(f"transition:{record_id}".encode()).decode()
+
+
+def parse_history_cursor(cursor: str) -> int:
+    try:
+        kind, _, value = base64.b64decode(cursor.encode()).decode().partition(":")
+        if kind == "transition":
+            return int(value)
+    except (ValueError, UnicodeDecodeError):
+        pass
+    raise ValueError(f"invalid history cursor {cursor!r}")
+
+
+@strawberry.type(description="A participant's standing, as its role's machine defines it.")
+class Standing:
+    state: StandingState
+    since: datetime
+    suspended_until: datetime | None
+    machine: str
+    row: strawberry.Private[ParticipantRow]
+
+    @strawberry.field(description="Events an admin of this organization may send now.")
+    def allowed_events(self, info: Info) -> list[StandingEvent]:
+        principal = principal_of(info)
+        as_admin = DomainActor(DomainActorKind.ADMIN, f"token:{principal.token_id}")
+        return [StandingEvent(e) for e in allowed_events(self.row, as_admin, info.context.clock)]
+
+    @strawberry.field(description="The transition log, newest first.")
+    async def history(self, info: Info, first: int = 20, after: str | None = None) -> TransitionConnection:
+        limit = max(1, min(first, MAX_PAGE))
+        before = parse_history_cursor(after) if after else None
+        rows = await info.context.loaders.history.load((self.row.id, limit + 1, before))
+        page = rows[:limit]
+        edges = [TransitionEdge(cursor=history_cursor(r.id), node=TransitionEntry.from_row(r)) for r in page]
+        return TransitionConnection(
+            edges=edges,
+            page_info=relay.PageInfo(
+                has_next_page=len(rows) > limit, has_previous_page=before is not None,
+                start_cursor=edges[0].cursor if edges else None,
+                end_cursor=edges[-1].cursor if edges else None,
+            ),
+        )
+
+
+@strawberry.type(name="Participant")
+class ParticipantNode(relay.Node):
+    id: relay.NodeID[int]
+    role: Role
+    display_name: str
+    timezone: str
+    version: int
+    profile_visible: bool = strawberry.field(description="Derived from standing.")
+    booking_needs_approval: bool = strawberry.field(description="A protégé in reminder books only with admin approval.")
+    created_at: datetime
+    row: strawberry.Private[ParticipantRow]
+
+    @classmethod
+    def from_row(cls, row: ParticipantRow) -> "ParticipantNode":
+        return cls(
+            id=row.id, role=row.role, display_name=row.display_name, timezone=row.timezone,
+            version=row.version, profile_visible=row.profile_visible,
+            booking_needs_approval=row.booking_needs_approval, created_at=row.created_at, row=row,
+        )
+
+    @strawberry.field(description="Only admins and the participant themself see contact details.")
+    def email(self, info: Info) -> str | None:
+        return self.row.email if access.can_see_contact(principal_of(info), self.row) else None
+
+    @strawberry.field
+    def standing(self) -> Standing:
+        row = self.row
+        return Standing(
+            state=StandingState(row.standing), since=row.standing_since,
+            suspended_until=row.suspended_until, machine=machine_name(row.role), row=row,
+        )
+
+    @strawberry.field
+    async def organization(self, info: Info) -> Organization:
+        return Organization.from_row(await info.context.loaders.organization.load(self.row.organization_id))
+
+    @classmethod
+    async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False):
+        wanted = [int(i) for i in node_ids if str(i).isdigit()]
+        rows = await access.visible_participants(principal_of(info)).filter(id__in=wanted)
+        by_id = {r.id: cls.from_row(r) for r in rows}
+        return [by_id.get(int(i)) if str(i).isdigit() else None for i in node_ids]
+
+
+@strawberry.type
+class ParticipantConnection(relay.ListConnection[ParticipantNode]):
+    @classmethod
+    def resolve_node(cls, node: ParticipantRow, *, info: Info, **kwargs) -> ParticipantNode:
+        return ParticipantNode.from_row(node)
+
+
+@strawberry.type(description="A profile the other role may see in its directory. No standing, no contact.")
+class Profile:
+    id: strawberry.ID
+    role: Role
+    display_name: str
+    timezone: str
+
+
+@strawberry.type
+class Viewer:
+    role: TokenRole
+    organization_id: strawberry.ID
+    participant_id: strawberry.ID | None
