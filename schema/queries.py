@@ -14,9 +14,20 @@ from schema.ids import parse_participant_id
 from schema.types import MAX_PAGE, ParticipantConnection, ParticipantNode, Profile, Viewer
 
 
+async def _visible_participant(info: Info, id: str) -> ParticipantNode | None:
+    participant_id = parse_participant_id(id)
+    if participant_id is None:
+        return None
+    row = await access.visible_participants(principal_of(info)).filter(id=participant_id).first()
+    return ParticipantNode.from_row(row) if row else None
+
+
 @strawberry.type
 class Query:
-    node: relay.Node | None = relay.node()
+    @strawberry.field(description="Any object by its global id; null when not visible to you.")
+    async def node(self, info: Info, id: strawberry.ID) -> relay.Node | None:
+        # Written out rather than relay.node(): that field extension can only be built into one schema.
+        return await _visible_participant(info, id)
 
     @strawberry.field(description="Who the bearer token belongs to.")
     def viewer(self, info: Info) -> Viewer:
@@ -29,11 +40,7 @@ class Query:
 
     @strawberry.field(description="A participant by global or database id; null when not visible to you.")
     async def participant(self, info: Info, id: strawberry.ID) -> ParticipantNode | None:
-        participant_id = parse_participant_id(id)
-        if participant_id is None:
-            return None
-        row = await access.visible_participants(principal_of(info)).filter(id=participant_id).first()
-        return ParticipantNode.from_row(row) if row else None
+        return await _visible_participant(info, id)
 
     @relay.connection(ParticipantConnection, max_results=MAX_PAGE)
     def participants(

@@ -1,0 +1,34 @@
+# Standing: `make run` serves the API on embedded SQLite; `make test` runs every test on SQLite and PostgreSQL.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PYTEST := $(BIN)/pytest -W error::RuntimeWarning
+
+.PHONY: install run test test-sqlite test-postgres schema clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(BIN)/standing migrate
+	$(BIN)/standing serve
+
+test: install test-sqlite test-postgres
+
+test-sqlite: install
+	STANDING_TEST_DATABASE=sqlite $(PYTEST)
+
+test-postgres: install
+	STANDING_TEST_DATABASE=postgres $(PYTEST)
+
+schema: install
+	$(BIN)/standing export-schema -o schema.graphql
+
+clean:
+	rm -rf $(VENV) var .pytest_cache
