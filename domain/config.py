@@ -51,3 +51,10 @@ SETTINGS_DOC: list[tuple[str, str, str]] = [
     ("STANDING_HOST", "127.0.0.1", "Address `standing serve` binds to."),
     ("STANDING_PORT", "8000", "Port `standing serve` listens on."),
 ]
+
+
+def settings_markdown() -> str:
+    """The README's configuration table, generated from SETTINGS_DOC."""
+    rows = ["| Variable | Default | Meaning |", "|---|---|---|"]
+    rows += [f"| `{name}` | `{default}` | {meaning} |" for name, default, meaning in SETTINGS_DOC]
+    return "\n".join(rows) + "\n"

@@ -1,0 +1,115 @@
+"""The `standing` command, run as a user would: in a subprocess, against the test database."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from domain import db
+from domain.access import authenticate
+
+ROOT = Path(__file__).resolve().parent.parent
+STANDING = [sys.executable, "-m", "schema.cli"]
+
+
+def run(args: list[str], database_url: str, **kwargs) -> subprocess.CompletedProcess:
+    env = {**os.environ, "STANDING_DATABASE_URL": database_url}
+    return subprocess.run(STANDING + args, capture_output=True, text=True, env=env, cwd=ROOT, timeout=60, **kwargs)
+
+
+def test_token_create_prints_the_token_alone_on_the_last_line(database_url):
+    result = run(["token", "create", "--role", "admin", "--org", "acme"], database_url)
+    assert result.returncode == 0, result.stderr
+    secret = result.stdout.strip().splitlines()[-1]
+    assert re.fullmatch(r"stk_[A-Za-z0-9_-]{43}", secret)
+
+    async def check() -> None:
+        await db.connect(database_url)
+        try:
+            principal = await authenticate(secret)
+            assert principal is not None and principal.role.value == "admin"
+        finally:
+            await db.disconnect()
+
+    asyncio.run(check())
+
+
+def test_token_create_for_a_participant_needs_the_participant(database_url):
+    result = run(["token", "create", "--role", "participant", "--org", "acme"], database_url)
+    assert result.returncode == 2
+    assert "needs the participant" in result.stderr
+
+
+def test_token_list_and_revoke(database_url):
+    run(["token", "create", "--role", "partner", "--org", "acme", "--label", "crm sync"], database_url)
+    listed = run(["token", "list"], database_url)
+    assert "partner\tacme" in listed.stdout and "crm sync" in listed.stdout and "stk_" in listed.stdout
+    assert run(["token", "revoke", "1"], database_url).returncode == 0
+    assert "revoked" in run(["token", "list"], database_url).stdout
+    assert run(["token", "revoke", "1"], database_url).returncode == 2
+
+
+def test_migrate_is_idempotent(database_url):
+    first, second = run(["migrate"], database_url), run(["migrate"], database_url)
+    assert first.returncode == second.returncode == 0, first.stderr + second.stderr
+
+
+def test_export_schema_prints_the_sdl(database_url):
+    result = run(["export-schema"], database_url)
+    assert result.stdout == (ROOT / "schema.graphql").read_text()
+
+
+@pytest.mark.parametrize("command", [[], ["serve"], ["migrate"], ["token"], ["token", "create"], ["export-schema"], ["diagrams"]])
+def test_every_command_has_help(command, database_url):
+    result = run([*command, "--help"], database_url)
+    assert result.returncode == 0 and "usage: standing" in result.stdout
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _readme_first_query_script(port: int) -> str:
+    readme = (ROOT / "README.md").read_text()
+    block = re.search(r"```sh\n(TOKEN=.*?)```", readme, re.S)
+    assert block, "README lost its first-query example"
+    return block.group(1).replace("127.0.0.1:8000", f"127.0.0.1:{port}").replace(".venv/bin/standing", " ".join(STANDING))
+
+
+def test_readme_first_query_returns_the_participants_standing(database_url):
+    """The README's curl example, run verbatim against `standing serve`."""
+    port = _free_port()
+    env = {**os.environ, "STANDING_DATABASE_URL": database_url}
+    server = subprocess.Popen(STANDING + ["serve", "--port", str(port)], cwd=ROOT, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 30
+        while True:  # wait for the server process to come up (a start-up wait, not a time control)
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).json() == {"status": "ok"}:
+                    break
+            except httpx.TransportError:
+                pass
+            assert time.monotonic() < deadline, "standing serve did not start"
+            assert server.poll() is None, server.stderr.read() if server.stderr else ""
+            time.sleep(0.1)
+        result = subprocess.run(["bash", "-e", "-c", _readme_first_query_script(port)], cwd=ROOT, env=env,
+                                capture_output=True, text=True, timeout=60)
+        assert result.returncode == 0, result.stderr
+        assert '"state":"FIRST_NOTICE"' in result.stdout
+        assert '"reason":"Missed two sessions without notice"' in result.stdout
+        assert '"kind":"ADMIN"' in result.stdout
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
