@@ -13,6 +13,7 @@ from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
+from strawberry.types.unset import UNSET, UnsetType
 from tortoise.contrib.starlette import RegisterTortoise
 
 from domain.access import Principal, authenticate
@@ -42,7 +43,7 @@ class StandingGraphQL(GraphQL):
             principal = await authenticate(secret) if secret else None
         return Context(clock=self.clock, principal=principal, request=request, response=response)
 
-    async def on_ws_connect(self, context: Context) -> None:
+    async def on_ws_connect(self, context: Context) -> UnsetType:
         """Websockets authenticate once, in connection_init: {"authorization": "Bearer <token>"}."""
         params = context.connection_params or {}
         secret = bearer_secret(params.get("authorization") or params.get("Authorization"))
@@ -50,6 +51,7 @@ class StandingGraphQL(GraphQL):
         if principal is None:
             raise ConnectionRejectionError({"message": "missing or invalid token in connection_init"})
         context.principal = principal
+        return UNSET  # a plain connection_ack, without a payload
 
 
 async def healthz(request: Request) -> JSONResponse:
