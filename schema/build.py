@@ -25,6 +25,13 @@ def _mask(error: GraphQLError) -> bool:
     return original is not None and not isinstance(original, AuthError)
 
 
+class StandingSchema(strawberry.Schema):
+    def process_errors(self, errors: list[GraphQLError], execution_context=None) -> None:
+        # A missing token or a wrong role is the caller's business, not a server fault to log.
+        unexpected = [e for e in errors if not isinstance(e.original_error, AuthError) and not isinstance(e, AuthError)]
+        super().process_errors(unexpected, execution_context)
+
+
 def build_schema(*, production: bool = False) -> strawberry.Schema:
     mutation = strawberry.type(type("Mutation", (ParticipantMutations, build_transition_mutations()), {}))
     extensions: list = [lambda: ParserCache(maxsize=256), lambda: ValidationCache(maxsize=256)]
@@ -36,7 +43,7 @@ def build_schema(*, production: bool = False) -> strawberry.Schema:
             lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
             lambda: MaskErrors(should_mask_error=_mask),
         ]
-    return strawberry.Schema(query=Query, mutation=mutation, extensions=extensions)
+    return StandingSchema(query=Query, mutation=mutation, extensions=extensions)
 
 
 def schema_sdl() -> str:
