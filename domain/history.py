@@ -8,7 +8,7 @@ from domain.models import TransitionRecord
 
 
 async def latest_transitions(
-    participant_ids: list[int], *, limit: int, before_id: int | None = None
+    participant_ids: list[int], *, limit: int, before_id: int | None = None, machines: list[str]
 ) -> dict[int, list[TransitionRecord]]:
     """Up to `limit` log rows per participant, newest first, older than `before_id` if given.
 
@@ -19,10 +19,12 @@ async def latest_transitions(
         return {}
     ids = ",".join(str(int(i)) for i in sorted(set(participant_ids)))
     cursor = f" AND id < {int(before_id)}" if before_id is not None else ""
+    # Machine names come from the machine classes, never from input.
+    kinds = ",".join(f"'{m}'" for m in machines if m.replace("_", "").isalnum())
     sql = (
         "SELECT * FROM (SELECT transition_log.*, ROW_NUMBER() OVER "
         "(PARTITION BY participant_id ORDER BY id DESC) AS position FROM transition_log "
-        f"WHERE participant_id IN ({ids}){cursor}) AS page "
+        f"WHERE participant_id IN ({ids}) AND machine IN ({kinds}){cursor}) AS page "
         f"WHERE position <= {int(limit)} ORDER BY participant_id, id DESC"
     )
     pages: dict[int, list[TransitionRecord]] = defaultdict(list)

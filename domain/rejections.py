@@ -54,3 +54,17 @@ class InvalidInput:
 
 
 Rejection = NotFound | TransitionNotAllowed | StaleVersion | InvalidInput
+
+
+@dataclass(frozen=True)
+class NotPermitted:
+    """The input is well formed, but a rule of the Code forbids it (e.g. booking a suspended mentor)."""
+
+    problem: str
+
+    @property
+    def message(self) -> str:
+        return self.problem
+
+
+ActivityRejection = NotFound | InvalidInput | NotPermitted

@@ -15,6 +15,7 @@ from statemachine.exceptions import TransitionNotAllowed as MachineRefused
 from tortoise.transactions import in_transaction
 
 from domain.actors import Actor
+from domain.badges import revoke_for_standing
 from domain.clock import Clock
 from domain.machines import TransitionContext, bind, machine_class, machine_name
 from domain.models import Participant, TransitionRecord
@@ -125,6 +126,7 @@ async def _apply_locked(
         policy_version=policy.version,
         occurred_at=now,
     )
+    await revoke_for_standing(row, now, conn, cmd.actor, cmd.reason.strip())
     return TransitionApplied(participant=row, record=record)
 
 

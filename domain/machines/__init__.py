@@ -22,6 +22,9 @@ def machine_name(role: Role | str) -> str:
     return f"{Role(role).value}_standing"
 
 
+STANDING_MACHINE_NAMES = [machine_name(role) for role in MACHINES]
+
+
 def bind(row) -> StandingMachine:
     """A machine resumed from (and writing to) the row's `standing` attribute; it never saves."""
     return machine_class(row.role)(model=row, state_field="standing")
@@ -45,7 +48,7 @@ def needs_booking_approval(role: Role | str, state: str) -> bool:
 
 
 __all__ = [
-    "MACHINES", "StandingMachine", "TransitionContext", "MentorStanding", "ProtegeStanding",
+    "MACHINES", "STANDING_MACHINE_NAMES", "StandingMachine", "TransitionContext", "MentorStanding", "ProtegeStanding",
     "machine_class", "machine_name", "bind", "all_state_ids", "all_event_ids", "is_hidden",
     "needs_booking_approval",
 ]

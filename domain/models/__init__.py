@@ -4,9 +4,20 @@ Model docstrings become SQL table comments: keep semicolons and backticks out of
 Tortoise's SQLite schema editor splits statements on ';'.
 """
 
+from domain.models.badge import BadgeRecord
+from domain.models.community import CommunityAttendance, CommunityEventKind
+from domain.models.goal import Goal, GoalProgress, GoalStatus
+from domain.models.message import Message
+from domain.models.offering import AvailabilityWindow, ServiceOffering
 from domain.models.organization import Organization
 from domain.models.participant import Participant
+from domain.models.session import Absentee, MentorshipSession, SessionFeedback, SessionNote, SessionStatus
 from domain.models.token import ApiToken
 from domain.models.transition import AppendOnlyError, TransitionRecord
 
-__all__ = ["Organization", "Participant", "ApiToken", "TransitionRecord", "AppendOnlyError"]
+__all__ = [
+    "Organization", "Participant", "ApiToken", "TransitionRecord", "AppendOnlyError",
+    "Goal", "GoalProgress", "GoalStatus", "AvailabilityWindow", "ServiceOffering",
+    "MentorshipSession", "SessionStatus", "Absentee", "SessionNote", "SessionFeedback",
+    "Message", "CommunityAttendance", "CommunityEventKind", "BadgeRecord",
+]

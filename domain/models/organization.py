@@ -9,6 +9,8 @@ class Organization(Model):
     slug = fields.CharField(max_length=64, unique=True)
     name = fields.CharField(max_length=200)
     created_at = fields.DatetimeField()
+    # Per-organization badge policy values, e.g. {"protege": {"session_attendance": {"threshold": 4}}}.
+    policy_overrides = fields.JSONField(null=True)
 
     class Meta:
         table = "organization"

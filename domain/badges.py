@@ -1,0 +1,188 @@
+"""Evaluating Accountability Badges: measure every criterion, then award or revoke through the badge machine.
+
+`evaluate_badges` serves the nightly whole-population run and the on-demand run after an activity.
+Grants and revocations are logged in the transition log like standing transitions.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from tortoise.transactions import in_transaction
+
+from domain.actors import Actor
+from domain.badge_metrics import METRICS, Population, active_availability
+from domain.badge_policy import BADGE_POLICIES, BadgePolicy, Criterion
+from domain.clock import Clock
+from domain.machines.badge import badge_event
+from domain.models import BadgeRecord, Organization, Participant, TransitionRecord
+from domain.roles import Role
+
+BADGE_RULE = "badge_evaluation"
+# Standings in which no badge can be held: the Code removes it on ineligibility, and a removed
+# mentor is off the platform.
+NO_BADGE_STANDINGS = {Role.MENTOR: {"removed"}, Role.PROTEGE: {"ineligible"}}
+
+
+@dataclass(frozen=True)
+class CriterionResult:
+    key: str
+    description: str
+    met: bool
+    value: float | None
+    threshold: float
+    window_start: datetime | None
+    window_end: datetime
+    note: str | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "key": self.key, "description": self.description, "met": self.met, "value": self.value,
+            "threshold": self.threshold,
+            "window_start": self.window_start.isoformat() if self.window_start else None,
+            "window_end": self.window_end.isoformat(), "note": self.note,
+        }
+
+
+@dataclass(frozen=True)
+class BadgeChange:
+    participant_id: int
+    event: str  # award | revoke
+    from_state: str
+    to_state: str
+
+
+async def policy_for(organization_id: int, role: Role) -> BadgePolicy:
+    overrides = await Organization.filter(id=organization_id).values_list("policy_overrides", flat=True)
+    return BADGE_POLICIES[role].with_overrides(overrides[0] if overrides else None)
+
+
+async def measure_population(
+    policy: BadgePolicy, population: Population, members: list[int], now: datetime
+) -> dict[int, list[CriterionResult]]:
+    """Every criterion for every member: one query per criterion, whatever the population size."""
+    values = {c.key: await METRICS[c.key](c, population, now) for c in policy.criteria}
+    available = await active_availability(population, now) if policy.role is Role.MENTOR else set()
+    results: dict[int, list[CriterionResult]] = {}
+    for member in members:
+        results[member] = [_result(c, values[c.key], member, now, available) for c in policy.criteria]
+    return results
+
+
+def _result(criterion: Criterion, values: dict[int, float], member: int, now: datetime, available: set[int]) -> CriterionResult:
+    value: float | None = values.get(member)
+    if value is None and criterion.measure.value == "count":
+        value = 0
+    met, note = criterion.met(value), None
+    if criterion.key == "reliable_scheduling" and member not in available:
+        met, note = False, "no active availability on the calendar"
+    return CriterionResult(
+        key=criterion.key, description=criterion.description, met=met,
+        value=round(value, 4) if value is not None else None, threshold=criterion.threshold,
+        window_start=now - criterion.window if criterion.window else None, window_end=now, note=note,
+    )
+
+
+async def evaluate_badges(
+    *, clock: Clock, organization_id: int | None = None, participant_ids: list[int] | None = None,
+) -> list[BadgeChange]:
+    """Evaluate one organization, or just the given participants, and apply awards and revocations."""
+    now = clock.now()
+    rows = await _participants(organization_id, participant_ids)
+    changes: list[BadgeChange] = []
+    for (org_id, role), group in _groups(rows).items():
+        policy = await policy_for(org_id, role)
+        ids = tuple(p.id for p in group)
+        population = Population(role, org_id, None if participant_ids is None else ids)
+        measured = await measure_population(policy, population, list(ids), now)
+        changes += await _apply(policy, group, measured, now)
+    return changes
+
+
+async def _participants(organization_id: int | None, participant_ids: list[int] | None) -> list[Participant]:
+    query = Participant.all()
+    if organization_id is not None:
+        query = query.filter(organization_id=organization_id)
+    if participant_ids is not None:
+        query = query.filter(id__in=participant_ids)
+    return await query
+
+
+def _groups(rows: list[Participant]) -> dict[tuple[int, Role], list[Participant]]:
+    groups: dict[tuple[int, Role], list[Participant]] = {}
+    for row in rows:
+        groups.setdefault((row.organization_id, Role(row.role)), []).append(row)
+    return groups
+
+
+async def _apply(
+    policy: BadgePolicy, group: list[Participant], measured: dict[int, list[CriterionResult]], now: datetime
+) -> list[BadgeChange]:
+    """Write every member's evidence and any award or revocation in bulk, in one transaction."""
+    records = {b.participant_id: b for b in await BadgeRecord.filter(participant_id__in=[p.id for p in group])}
+    changes: list[BadgeChange] = []
+    created: list[BadgeRecord] = []
+    logs: list[TransitionRecord] = []
+    for participant in group:
+        results = measured.get(participant.id, [])
+        eligible = all(r.met for r in results) and participant.standing not in NO_BADGE_STANDINGS[policy.role]
+        record = records.get(participant.id)
+        if record is None:
+            record = BadgeRecord(participant_id=participant.id, state="none", since=now)
+            created.append(record)
+        evidence = [r.as_json() for r in results]
+        record.policy_version, record.evaluated_at, record.criteria = policy.version, now, evidence
+        event = badge_event(record.state, eligible)
+        if event is None:
+            continue
+        new_state = "awarded" if event == "award" else "revoked"
+        changes.append(BadgeChange(participant.id, event, record.state, new_state))
+        logs.append(badge_log_row(participant, event, record.state, new_state, evidence, policy.version, now))
+        record.state, record.since = new_state, now
+        if event == "award":
+            record.awarded_at, record.certificate_code = now, secrets.token_hex(8)
+    async with in_transaction() as conn:
+        if created:
+            await BadgeRecord.bulk_create(created, using_db=conn, batch_size=500)
+        existing = [r for r in records.values()]
+        if existing:
+            await BadgeRecord.bulk_update(existing, fields=UPDATED_FIELDS, using_db=conn, batch_size=500)
+        if logs:
+            await TransitionRecord.bulk_create(logs, using_db=conn, batch_size=500)
+    return changes
+
+
+UPDATED_FIELDS = ["state", "since", "policy_version", "evaluated_at", "criteria", "certificate_code", "awarded_at"]
+
+
+async def revoke_for_standing(participant: Participant, now: datetime, conn, actor: Actor, reason: str) -> bool:
+    """Take the badge away when standing no longer allows one (a protégé made ineligible)."""
+    if participant.standing not in NO_BADGE_STANDINGS[Role(participant.role)]:
+        return False
+    record = await BadgeRecord.filter(participant_id=participant.id, state="awarded").using_db(conn).first()
+    if record is None:
+        return False
+    record.state, record.since = "revoked", now
+    await record.save(using_db=conn)
+    row = badge_log_row(participant, "revoke", "awarded", "revoked", record.criteria, record.policy_version,
+                        now, actor=actor, reason=f"standing became {participant.standing}: {reason}")
+    await row.save(using_db=conn)
+    return True
+
+
+def badge_log_row(
+    participant: Participant, event: str, from_state: str, to_state: str, evidence: Any,
+    policy_version: str, now: datetime, actor: Actor | None = None, reason: str | None = None,
+) -> TransitionRecord:
+    """A transition log row for a badge grant or revocation (not yet saved)."""
+    actor = actor or Actor.system(BADGE_RULE)
+    return TransitionRecord(
+        organization_id=participant.organization_id, participant_id=participant.id,
+        machine=f"{Role(participant.role).value}_badge", from_state=from_state, to_state=to_state, event=event,
+        actor_kind=actor.kind.value, actor_id=actor.id,
+        reason=reason or ("every criterion met" if event == "award" else "a criterion is no longer met"),
+        evidence={"criteria": evidence}, policy_version=policy_version, occurred_at=now,
+    )
