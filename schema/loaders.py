@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from strawberry.dataloader import DataLoader
 
 from domain.history import latest_transitions
+from domain.machines import STANDING_MACHINE_NAMES
 from domain.models import Organization, TransitionRecord
 
 HistoryKey = tuple[int, int, int | None]  # (participant id, how many, before this log id)
@@ -25,7 +26,9 @@ async def _load_histories(keys: list[HistoryKey]) -> list[list[TransitionRecord]
         groups[(limit, before)].append(participant_id)
     pages: dict[HistoryKey, list[TransitionRecord]] = {}
     for (limit, before), participant_ids in groups.items():
-        by_participant = await latest_transitions(participant_ids, limit=limit, before_id=before)
+        by_participant = await latest_transitions(
+            participant_ids, limit=limit, before_id=before, machines=STANDING_MACHINE_NAMES
+        )
         for participant_id in participant_ids:
             pages[(participant_id, limit, before)] = by_participant.get(participant_id, [])
     return [pages[key] for key in keys]
