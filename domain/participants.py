@@ -6,12 +6,12 @@ import re
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from tortoise.expressions import Q
+from tortoise.expressions import Case, Q, Subquery, Value, When
 from tortoise.queryset import QuerySet
 
 from domain.clock import Clock
 from domain.machines import machine_class
-from domain.models import Participant
+from domain.models import BadgeRecord, Participant
 from domain.rejections import InvalidInput, NotFound, StaleVersion
 from domain.roles import Role
 
@@ -102,3 +102,10 @@ def visibility_filter(query: QuerySet[Participant], visible: bool) -> QuerySet[P
         join_type="OR",
     )
     return query.exclude(hidden) if visible else query.filter(hidden)
+
+
+def badge_holders_first(query: QuerySet[Participant]) -> QuerySet[Participant]:
+    """Priority listing, a badge perk: holders of an awarded badge first, then registration order."""
+    holders = Subquery(BadgeRecord.filter(state="awarded").values("participant_id"))
+    # Text sort keys: asyncpg types an untyped CASE parameter as text.
+    return query.annotate(listing=Case(When(id__in=holders, then=Value("0")), default=Value("1"))).order_by("listing", "id")

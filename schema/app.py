@@ -8,7 +8,7 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
@@ -17,6 +17,7 @@ from strawberry.types.unset import UNSET, UnsetType
 from tortoise.contrib.starlette import RegisterTortoise
 
 from domain.access import Principal, authenticate
+from domain.certificates import certificate_pdf
 from domain.clock import Clock, SystemClock
 from domain.config import Settings
 from domain.db import ensure_sqlite_folder, tortoise_config
@@ -58,6 +59,20 @@ async def healthz(request: Request) -> JSONResponse:
     return JSONResponse({"status": "ok"})
 
 
+async def certificate(request: Request) -> Response:
+    """GET /certificates/<code>.pdf with a bearer token: the protégé, or an admin or partner of their organization."""
+    secret = bearer_secret(request.headers.get("authorization"))
+    principal = await authenticate(secret) if secret else None
+    if principal is None:
+        return JSONResponse({"error": "missing or invalid token"}, status_code=401,
+                            headers={"WWW-Authenticate": "Bearer"})
+    pdf = await certificate_pdf(request.path_params["code"], principal)
+    if pdf is None:
+        return JSONResponse({"error": "no such certificate"}, status_code=404)
+    return Response(pdf, media_type="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="accountability-{request.path_params["code"]}.pdf"'})
+
+
 def create_app(settings: Settings | None = None, *, clock: Clock | None = None, manage_database: bool = True) -> Starlette:
     """The ASGI app. Tests that own the ORM connection pass manage_database=False."""
     settings = settings or Settings.from_env()
@@ -70,6 +85,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
     )
     routes = [
         Route("/healthz", healthz),
+        Route("/certificates/{code:str}.pdf", certificate, methods=["GET"]),
         Route("/graphql", graphql, methods=["GET", "POST"]),
         WebSocketRoute("/graphql", graphql),
     ]

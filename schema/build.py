@@ -10,6 +10,7 @@ from strawberry.extensions import (
 )
 
 from schema.errors import AuthError
+from schema.mutations.activity import ActivityMutations
 from schema.mutations.participants import ParticipantMutations
 from schema.mutations.standing import build_transition_mutations
 from schema.queries import Query
@@ -33,7 +34,9 @@ class StandingSchema(strawberry.Schema):
 
 
 def build_schema(*, production: bool = False) -> strawberry.Schema:
-    mutation = strawberry.type(type("Mutation", (ParticipantMutations, build_transition_mutations()), {}))
+    mutation = strawberry.type(
+        type("Mutation", (ParticipantMutations, build_transition_mutations(), ActivityMutations), {})
+    )
     extensions: list = [lambda: ParserCache(maxsize=256), lambda: ValidationCache(maxsize=256)]
     if production:
         extensions += [

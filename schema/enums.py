@@ -6,7 +6,7 @@ from enum import Enum
 
 import strawberry
 
-from domain import access, actors, roles
+from domain import access, actors, models, roles
 from domain.machines import all_event_ids, all_state_ids
 
 StandingState = strawberry.enum(
@@ -20,3 +20,7 @@ StandingEvent = strawberry.enum(
 Role = strawberry.enum(roles.Role, description="A participant's role in the mentorship.")
 ActorKind = strawberry.enum(actors.ActorKind, description="Who made a decision.")
 TokenRole = strawberry.enum(access.TokenRole, description="What a bearer token may do.")
+GoalStatus = strawberry.enum(models.GoalStatus, description="Where a SMART goal stands.")
+SessionStatus = strawberry.enum(models.SessionStatus, description="A session is booked, then ends one of four ways.")
+Absentee = strawberry.enum(models.Absentee, description="Who did not show.")
+CommunityEventKind = strawberry.enum(models.CommunityEventKind, description="Community events a mentor attends.")

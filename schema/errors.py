@@ -46,7 +46,12 @@ class InvalidInputError(UserError):
     field: str
 
 
-def to_graphql(rejection: rejections.Rejection) -> UserError:
+@strawberry.type
+class NotPermittedError(UserError):
+    """Well-formed input that a rule of the Code forbids."""
+
+
+def to_graphql(rejection: rejections.Rejection | rejections.NotPermitted) -> UserError:
     match rejection:
         case rejections.NotFound(entity=entity, id=id_):
             return NotFoundError(message=rejection.message, entity=entity, id=strawberry.ID(id_))
@@ -64,4 +69,6 @@ def to_graphql(rejection: rejections.Rejection) -> UserError:
             )
         case rejections.InvalidInput(field=field_name):
             return InvalidInputError(message=rejection.message, field=field_name)
+        case rejections.NotPermitted():
+            return NotPermittedError(message=rejection.message)
     raise TypeError(f"unknown rejection {rejection!r}")

@@ -9,7 +9,7 @@ from strawberry.dataloader import DataLoader
 
 from domain.history import latest_transitions
 from domain.machines import STANDING_MACHINE_NAMES
-from domain.models import Organization, TransitionRecord
+from domain.models import BadgeRecord, Organization, TransitionRecord
 
 HistoryKey = tuple[int, int, int | None]  # (participant id, how many, before this log id)
 
@@ -34,6 +34,11 @@ async def _load_histories(keys: list[HistoryKey]) -> list[list[TransitionRecord]
     return [pages[key] for key in keys]
 
 
+async def _load_badges(participant_ids: list[int]) -> list[BadgeRecord | None]:
+    found = {b.participant_id: b for b in await BadgeRecord.filter(participant_id__in=set(participant_ids))}
+    return [found.get(i) for i in participant_ids]
+
+
 @dataclass
 class Loaders:
     organization: DataLoader[int, Organization | None] = field(
@@ -42,3 +47,4 @@ class Loaders:
     history: DataLoader[HistoryKey, list[TransitionRecord]] = field(
         default_factory=lambda: DataLoader(load_fn=_load_histories)
     )
+    badge: DataLoader[int, BadgeRecord | None] = field(default_factory=lambda: DataLoader(load_fn=_load_badges))

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from enum import Enum
+
 import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
+from tortoise.expressions import Q
+
 from domain import access, participants
+from domain.models import AvailabilityWindow, Goal, MentorshipSession, Message, ServiceOffering
 from domain.roles import Role as DomainRole
+from schema import activity_types as t
 from schema.context import principal_of
+from schema.mutations.activity import view
 from schema.enums import Role, StandingState
 from schema.ids import parse_participant_id
 from schema.types import MAX_PAGE, ParticipantConnection, ParticipantNode, Profile, Viewer
@@ -20,6 +27,17 @@ async def _visible_participant(info: Info, id: str) -> ParticipantNode | None:
         return None
     row = await access.visible_participants(principal_of(info)).filter(id=participant_id).first()
     return ParticipantNode.from_row(row) if row else None
+
+
+@strawberry.enum(description="ID: registration order. PRIORITY: badge holders first (a badge perk), then by id.")
+class ParticipantOrder(Enum):
+    ID = "id"
+    PRIORITY = "priority"
+
+
+def _owned(info: Info, participant_id: strawberry.ID):
+    """The visible participant's id, or None: activity lists are as private as the participant."""
+    return access.visible_participants(principal_of(info)).filter(id=parse_participant_id(participant_id) or -1)
 
 
 @strawberry.type
@@ -50,6 +68,7 @@ class Query:
         standing: StandingState | None = None,
         organization_id: strawberry.ID | None = None,
         visible: bool | None = None,
+        order_by: ParticipantOrder = ParticipantOrder.ID,
     ) -> list[ParticipantNode]:  # a QuerySet, sliced by the connection into one LIMIT query
         principal = principal_of(info)
         query = access.visible_participants(principal)
@@ -61,6 +80,8 @@ class Query:
             query = query.filter(standing=standing.value)
         if visible is not None:
             query = participants.visibility_filter(query, visible)
+        if order_by is ParticipantOrder.PRIORITY:
+            return participants.badge_holders_first(query)  # type: ignore[return-value]
         return query.order_by("id")  # type: ignore[return-value]
 
     @strawberry.field(
@@ -76,3 +97,34 @@ class Query:
             Profile(id=strawberry.ID(str(r.id)), role=r.role, display_name=r.display_name, timezone=r.timezone)
             for r in rows
         ]
+
+    @strawberry.field(description="A participant's goals, as owner or tracking mentor.")
+    async def goals(self, info: Info, participant_id: strawberry.ID) -> list[t.Goal]:
+        ids = await _owned(info, participant_id).values_list("id", flat=True)
+        rows = await Goal.filter(Q(protege_id__in=ids) | Q(mentor_id__in=ids)).order_by("id")
+        return [view(t.Goal, r) for r in rows]
+
+    @strawberry.field(description="A participant's sessions, newest first.")
+    async def sessions(self, info: Info, participant_id: strawberry.ID, first: int = 50) -> list[t.MentorshipSession]:
+        ids = await _owned(info, participant_id).values_list("id", flat=True)
+        rows = await MentorshipSession.filter(Q(protege_id__in=ids) | Q(mentor_id__in=ids)).order_by(
+            "-scheduled_at").limit(max(1, min(first, MAX_PAGE)))
+        return [view(t.MentorshipSession, r) for r in rows]
+
+    @strawberry.field(description="Messages a participant sent or received, newest first.")
+    async def messages(self, info: Info, participant_id: strawberry.ID, first: int = 50) -> list[t.Message]:
+        ids = await _owned(info, participant_id).values_list("id", flat=True)
+        rows = await Message.filter(Q(sender_id__in=ids) | Q(recipient_id__in=ids)).order_by("-sent_at").limit(
+            max(1, min(first, MAX_PAGE)))
+        return [view(t.Message, r) for r in rows]
+
+    @strawberry.field(description="A mentor's service offerings and open availability.")
+    async def offerings(self, info: Info, participant_id: strawberry.ID) -> list[t.ServiceOffering]:
+        ids = await _owned(info, participant_id).values_list("id", flat=True)
+        return [view(t.ServiceOffering, r) for r in await ServiceOffering.filter(mentor_id__in=ids).order_by("id")]
+
+    @strawberry.field
+    async def availability(self, info: Info, participant_id: strawberry.ID) -> list[t.AvailabilityWindow]:
+        ids = await _owned(info, participant_id).values_list("id", flat=True)
+        rows = await AvailabilityWindow.filter(mentor_id__in=ids, ends_at__gt=info.context.clock.now()).order_by("starts_at")
+        return [view(t.AvailabilityWindow, r) for r in rows]

@@ -19,6 +19,7 @@ from domain.models import Organization as OrganizationRow
 from domain.models import Participant as ParticipantRow
 from domain.models import TransitionRecord
 from domain.standing import allowed_events
+from schema.badge_types import Badge
 from schema.context import principal_of
 from schema.enums import ActorKind, Role, StandingEvent, StandingState, TokenRole
 
@@ -155,6 +156,10 @@ class ParticipantNode(relay.Node):
             state=StandingState(row.standing), since=row.standing_since,
             suspended_until=row.suspended_until, machine=machine_name(row.role), row=row,
         )
+
+    @strawberry.field(description="The Accountability Badge, its evidence and perks.")
+    async def badge(self, info: Info) -> Badge:
+        return Badge.from_record(self.row, await info.context.loaders.badge.load(self.row.id))
 
     @strawberry.field
     async def organization(self, info: Info) -> Organization:

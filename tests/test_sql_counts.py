@@ -10,6 +10,7 @@ query($first: Int!) {
     edges { node {
       id displayName email profileVisible bookingNeedsApproval
       organization { slug }
+      badge { status policyVersion criteria { key met } perks { priorityListing certificateUrl } }
       standing { state since allowedEvents history(first: 3) { edges { node { event reason actor { kind } } } } }
     } }
     pageInfo { hasNextPage }
@@ -38,5 +39,5 @@ async def test_listing_100_participants_costs_no_more_sql_than_listing_1(gql, wo
     one = await statements_for_page(gql, world.admin, sql_counter, 1)
     hundred = await statements_for_page(gql, world.admin, sql_counter, 100)
     assert hundred == one
-    # token lookup, the page, organizations, histories: four statements, whatever the page size
-    assert one == 4, sql_counter.statements
+    # token lookup, the page, organizations, histories, badges: five statements, whatever the page size
+    assert one == 5, sql_counter.statements

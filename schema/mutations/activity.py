@@ -1,0 +1,197 @@
+"""Recording activity. Admins record for anyone in their organization; participants for themselves.
+
+Each mutation returns the recorded item or a typed error, and re-evaluates the badges of the
+participants the activity concerns (the on-demand evaluation).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any, TypeVar
+
+import strawberry
+from strawberry.types import Info
+
+from domain import activity
+from domain.access import TokenRole
+from domain.activity import Acting, SmartGoal
+from domain.badges import evaluate_badges
+from domain.models import MentorshipSession as SessionRow
+from domain.models import SessionFeedback as FeedbackRow
+from domain.models import SessionNote as NoteRow
+from schema import activity_types as t
+from schema.context import principal_of
+from schema.enums import Absentee, CommunityEventKind, GoalStatus, SessionStatus
+from schema.errors import AuthError, InvalidInputError, NotFoundError, NotPermittedError, to_graphql
+
+T = TypeVar("T")
+ERRORS = NotFoundError | InvalidInputError | NotPermittedError
+
+
+def view(cls: type[T], row: Any) -> T:
+    """Build a GraphQL view from an ORM row, field by field."""
+    names = [f.python_name for f in cls.__strawberry_definition__.fields]  # type: ignore[attr-defined]
+    return cls(**{name: getattr(row, name) for name in names})
+
+
+def acting_of(info: Info) -> Acting:
+    principal = principal_of(info)
+    if principal.role is TokenRole.PARTNER:
+        raise AuthError("FORBIDDEN", "partner tokens read standing; they do not record activity")
+    return Acting(principal.organization_id, principal.participant_id)
+
+
+async def finish(info: Info, result: Any, cls: type, concerned: list[int | None]) -> Any:
+    if isinstance(result, (activity.NotFound, activity.InvalidInput, activity.NotPermitted)):
+        return to_graphql(result)
+    ids = [i for i in concerned if i is not None]
+    if ids:
+        await evaluate_badges(clock=info.context.clock, participant_ids=ids)
+    return view(cls, result)
+
+
+def _id(value: strawberry.ID) -> int:
+    return int(value) if str(value).isdigit() else -1  # unknown ids simply are not found
+
+
+GoalResult = Annotated[t.Goal | ERRORS, strawberry.union("GoalResult")]
+ProgressResult = Annotated[t.GoalProgressUpdate | ERRORS, strawberry.union("GoalProgressResult")]
+AvailabilityResult = Annotated[t.AvailabilityWindow | ERRORS, strawberry.union("AvailabilityResult")]
+OfferingResult = Annotated[t.ServiceOffering | ERRORS, strawberry.union("ServiceOfferingResult")]
+SessionResult = Annotated[t.MentorshipSession | ERRORS, strawberry.union("SessionResult")]
+NoteResult = Annotated[t.SessionNote | ERRORS, strawberry.union("SessionNoteResult")]
+FeedbackResult = Annotated[t.SessionFeedback | ERRORS, strawberry.union("SessionFeedbackResult")]
+MessageResult = Annotated[t.Message | ERRORS, strawberry.union("MessageResult")]
+AttendanceResult = Annotated[t.CommunityAttendance | ERRORS, strawberry.union("CommunityAttendanceResult")]
+
+
+@strawberry.input
+class CreateGoalInput:
+    protege_id: strawberry.ID
+    mentor_id: strawberry.ID | None = None
+    specific: str
+    measurable: str
+    achievable: str
+    relevant: str
+    due_on: date
+
+
+@strawberry.input
+class BookSessionInput:
+    mentor_id: strawberry.ID
+    protege_id: strawberry.ID
+    goal_id: strawberry.ID
+    scheduled_at: datetime
+    duration_minutes: int = 60
+    admin_approved: bool = strawberry.field(default=False, description="An admin approves a protégé in reminder.")
+
+
+@strawberry.input
+class SessionOutcomeInput:
+    session_id: strawberry.ID
+    outcome: SessionStatus
+    absentee: Absentee | None = None
+    notice_hours: float | None = None
+
+
+@strawberry.type
+class ActivityMutations:
+    @strawberry.mutation(description="A protégé sets a SMART goal, optionally tracked by a mentor.")
+    async def create_goal(self, info: Info, input: CreateGoalInput) -> GoalResult:
+        goal = SmartGoal(input.specific, input.measurable, input.achievable, input.relevant, input.due_on)
+        mentor = _id(input.mentor_id) if input.mentor_id is not None else None
+        result = await activity.create_goal(acting_of(info), protege_id=_id(input.protege_id), mentor_id=mentor,
+                                            goal=goal, clock=info.context.clock)
+        return await finish(info, result, t.Goal, [getattr(result, "protege_id", None), getattr(result, "mentor_id", None)])
+
+    @strawberry.mutation
+    async def set_goal_status(self, info: Info, goal_id: strawberry.ID, status: GoalStatus) -> GoalResult:
+        result = await activity.set_goal_status(acting_of(info), goal_id=_id(goal_id), status=status, clock=info.context.clock)
+        return await finish(info, result, t.Goal, [getattr(result, "protege_id", None), getattr(result, "mentor_id", None)])
+
+    @strawberry.mutation
+    async def log_goal_progress(
+        self, info: Info, goal_id: strawberry.ID, note: str, percent_complete: int | None = None,
+        author_id: strawberry.ID | None = None,
+    ) -> ProgressResult:
+        result = await activity.log_goal_progress(
+            acting_of(info), goal_id=_id(goal_id), note=note, percent_complete=percent_complete,
+            author_id=_id(author_id) if author_id is not None else None, clock=info.context.clock,
+        )
+        return await finish(info, result, t.GoalProgressUpdate, [getattr(result, "author_id", None)])
+
+    @strawberry.mutation(description="A mentor opens a calendar window for booking.")
+    async def add_availability(self, info: Info, mentor_id: strawberry.ID, starts_at: datetime, ends_at: datetime) -> AvailabilityResult:
+        result = await activity.add_availability(acting_of(info), mentor_id=_id(mentor_id), starts_at=starts_at,
+                                                 ends_at=ends_at, clock=info.context.clock)
+        return await finish(info, result, t.AvailabilityWindow, [getattr(result, "mentor_id", None)])
+
+    @strawberry.mutation
+    async def create_service_offering(
+        self, info: Info, mentor_id: strawberry.ID, title: str, description: str = "", duration_minutes: int = 60
+    ) -> OfferingResult:
+        result = await activity.create_service_offering(
+            acting_of(info), mentor_id=_id(mentor_id), title=title, description=description,
+            duration_minutes=duration_minutes, clock=info.context.clock,
+        )
+        return await finish(info, result, t.ServiceOffering, [])
+
+    @strawberry.mutation(description="Book a session. Suspended or removed mentors cannot be booked.")
+    async def book_session(self, info: Info, input: BookSessionInput) -> SessionResult:
+        result = await activity.book_session(
+            acting_of(info), mentor_id=_id(input.mentor_id), protege_id=_id(input.protege_id),
+            goal_id=_id(input.goal_id), scheduled_at=input.scheduled_at, duration_minutes=input.duration_minutes,
+            admin_approved=input.admin_approved, clock=info.context.clock,
+        )
+        return await finish(info, result, t.MentorshipSession, [getattr(result, "mentor_id", None)])
+
+    @strawberry.mutation(description="End a booked session: attended, no-show, rescheduled or cancelled.")
+    async def record_session_outcome(self, info: Info, input: SessionOutcomeInput) -> SessionResult:
+        result = await activity.record_session_outcome(
+            acting_of(info), session_id=_id(input.session_id), outcome=input.outcome, absentee=input.absentee,
+            notice_hours=input.notice_hours, clock=info.context.clock,
+        )
+        return await finish(info, result, t.MentorshipSession,
+                            [getattr(result, "mentor_id", None), getattr(result, "protege_id", None)])
+
+    @strawberry.mutation(description="The mentor's summary or goal review, due 48 hours after the session.")
+    async def submit_session_note(self, info: Info, session_id: strawberry.ID, body: str) -> NoteResult:
+        result = await activity.submit_session_note(acting_of(info), session_id=_id(session_id), body=body,
+                                                    clock=info.context.clock)
+        concerned = [await _session_party(result, "mentor_id")]
+        return await finish(info, result, t.SessionNote, concerned)
+
+    @strawberry.mutation(description="The protégé's feedback on an attended session.")
+    async def submit_session_feedback(self, info: Info, session_id: strawberry.ID, body: str, rating: int | None = None) -> FeedbackResult:
+        result = await activity.submit_session_feedback(acting_of(info), session_id=_id(session_id), body=body,
+                                                        rating=rating, clock=info.context.clock)
+        concerned = [await _session_party(result, "protege_id")]
+        return await finish(info, result, t.SessionFeedback, concerned)
+
+    @strawberry.mutation(description="A message; its recipient has 48 hours to respond.")
+    async def send_message(self, info: Info, sender_id: strawberry.ID, recipient_id: strawberry.ID) -> MessageResult:
+        result = await activity.send_message(acting_of(info), sender_id=_id(sender_id), recipient_id=_id(recipient_id),
+                                             clock=info.context.clock)
+        return await finish(info, result, t.Message, [])
+
+    @strawberry.mutation(description="The recipient's first response closes the message's window.")
+    async def respond_to_message(self, info: Info, message_id: strawberry.ID) -> MessageResult:
+        result = await activity.respond_to_message(acting_of(info), message_id=_id(message_id), clock=info.context.clock)
+        return await finish(info, result, t.Message, [getattr(result, "recipient_id", None)])
+
+    @strawberry.mutation(description="Attendance at a mentor circle, training or webinar.")
+    async def record_community_event(
+        self, info: Info, participant_id: strawberry.ID, kind: CommunityEventKind, title: str
+    ) -> AttendanceResult:
+        result = await activity.record_community_event(acting_of(info), participant_id=_id(participant_id), kind=kind,
+                                                       title=title, clock=info.context.clock)
+        return await finish(info, result, t.CommunityAttendance, [getattr(result, "participant_id", None)])
+
+
+async def _session_party(result: Any, party: str) -> int | None:
+    if isinstance(result, (NoteRow, FeedbackRow)):
+        ids = await SessionRow.filter(id=result.session_id).values_list(party, flat=True)
+        return ids[0] if ids else None
+    return None
+
+
