@@ -86,6 +86,40 @@ def cmd_token_revoke(args: argparse.Namespace, settings: Settings) -> int:
     return _with_database(settings, work)
 
 
+def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
+    from domain.badges import evaluate_badges
+    from domain.importer import ImportFailed, apply, parse
+    from schema.progress import ProgressBar
+
+    try:
+        with open(args.file, encoding="utf-8") as lines:
+            records = parse(lines)
+    except OSError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except ImportFailed as failed:
+        print(f"{args.file}: {len(failed.problems)} problem(s), nothing was imported:", file=sys.stderr)
+        print(failed, file=sys.stderr)
+        return 2
+
+    async def work() -> int:
+        clock = SystemClock()
+        organization = await get_or_create_organization(args.org, clock)
+        try:
+            result = await apply(records, organization_id=organization.id, now=clock.now(),
+                                 progress=ProgressBar("importing"))
+        except ImportFailed as failed:
+            print(f"\n{args.file}: nothing was imported:\n{failed}", file=sys.stderr)
+            return 2
+        changes = await evaluate_badges(clock=clock, organization_id=organization.id)
+        summary = ", ".join(f"{n} {kind}" for kind, n in sorted(result.counts.items()))
+        print(f"imported {len(records)} records into '{organization.slug}': {summary}")
+        print(f"badges: {sum(c.event == 'award' for c in changes)} awarded, {sum(c.event == 'revoke' for c in changes)} revoked")
+        return 0
+
+    return _with_database(settings, work)
+
+
 def cmd_export_schema(args: argparse.Namespace, settings: Settings) -> int:
     from schema.build import schema_sdl
 
@@ -129,6 +163,15 @@ def build_parser() -> argparse.ArgumentParser:
     revoke = token_commands.add_parser("revoke", help="revoke a token by its number")
     revoke.add_argument("id", type=int)
     revoke.set_defaults(run=cmd_token_revoke)
+
+    importer = commands.add_parser(
+        "import", help="backfill activity from a JSON Lines file (all or nothing)",
+        description="Each line is one record, e.g. {\"type\": \"message\", \"sender\": \"p1\", "
+                    "\"recipient\": \"p2\", \"at\": \"2026-03-01T09:00:00Z\"}. See docs/import.md.",
+    )
+    importer.add_argument("file", help="the .jsonl file")
+    importer.add_argument("--org", required=True, help="organization slug; created if it does not exist yet")
+    importer.set_defaults(run=cmd_import)
 
     export = commands.add_parser("export-schema", help="print or write the GraphQL SDL")
     export.add_argument("--output", "-o", default="-", help="file to write, or - for stdout (default)")
