@@ -24,6 +24,7 @@ class Settings:
     allowed_origins: list[str] = field(default_factory=list)
     host: str = "127.0.0.1"
     port: int = 8000
+    sweep_interval: float = 30.0
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
@@ -35,6 +36,7 @@ class Settings:
             allowed_origins=_list(env.get("STANDING_ALLOWED_ORIGINS")),
             host=env.get("STANDING_HOST") or "127.0.0.1",
             port=int(env.get("STANDING_PORT") or 8000),
+            sweep_interval=float(env.get("STANDING_SWEEP_INTERVAL") or 30),
         )
 
 
@@ -50,6 +52,8 @@ SETTINGS_DOC: list[tuple[str, str, str]] = [
      "Comma-separated origins allowed to open GraphQL websockets from a browser."),
     ("STANDING_HOST", "127.0.0.1", "Address `standing serve` binds to."),
     ("STANDING_PORT", "8000", "Port `standing serve` listens on."),
+    ("STANDING_SWEEP_INTERVAL", "30",
+     "Embedded mode only: seconds between catch-up sweeps (deadlines also get precise in-process timers)."),
 ]
 
 

@@ -19,6 +19,7 @@ from tortoise.transactions import in_transaction
 from domain import activity
 from domain.activity import Acting, SmartGoal
 from domain.clock import FixedClock
+from domain.consequences import after_activity
 from domain.models import Absentee, CommunityEventKind, GoalStatus, SessionStatus
 from domain.participants import ProfileInput, register_participant
 from domain.rejections import InvalidInput, NotFound, NotPermitted
@@ -209,6 +210,7 @@ async def apply(
                 if isinstance(outcome, InvalidInput):
                     raise ImportFailed([ImportProblem(record.line, outcome.field, outcome.problem)])
                 raise ImportFailed([ImportProblem(record.line, "(record)", outcome.message)])
+            await after_activity(outcome, clock, evaluate=False)  # badges are evaluated once, after the import
             if record.ref:
                 ids[record.ref] = outcome.id
             result.counts[record.type] = result.counts.get(record.type, 0) + 1

@@ -11,7 +11,9 @@ from tortoise.queryset import QuerySet
 
 from domain.clock import Clock
 from domain.machines import machine_class
-from domain.models import BadgeRecord, Participant
+from domain.deadlines import schedule
+from domain.models import BadgeRecord, DeadlineKind, Participant
+from domain.policy import TIME_POLICY
 from domain.rejections import InvalidInput, NotFound, StaleVersion
 from domain.roles import Role
 
@@ -49,7 +51,7 @@ async def register_participant(
     if (invalid := validate_profile(profile, creating=True)) is not None:
         return invalid
     now = clock.now()
-    return await Participant.create(
+    participant = await Participant.create(
         organization_id=organization_id,
         role=role,
         display_name=profile.display_name.strip(),  # type: ignore[union-attr]
@@ -61,6 +63,9 @@ async def register_participant(
         created_at=now,
         updated_at=now,
     )
+    if role is Role.PROTEGE:  # a new protégé's 60-day inactivity horizon starts at registration
+        await schedule(DeadlineKind.INACTIVITY, participant.id, now + TIME_POLICY.inactivity.value, now)
+    return participant
 
 
 async def update_participant(

@@ -17,6 +17,7 @@ from tortoise.transactions import in_transaction
 from domain.actors import Actor
 from domain.badges import revoke_for_standing
 from domain.clock import Clock
+from domain.deadlines import deadlines_for_standing
 from domain.machines import TransitionContext, bind, machine_class, machine_name
 from domain.models import Participant, TransitionRecord
 from domain.policy import STANDING_POLICY, StandingPolicy
@@ -127,6 +128,7 @@ async def _apply_locked(
         occurred_at=now,
     )
     await revoke_for_standing(row, now, conn, cmd.actor, cmd.reason.strip())
+    await deadlines_for_standing(row, now, conn)
     return TransitionApplied(participant=row, record=record)
 
 

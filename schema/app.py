@@ -73,6 +73,33 @@ async def certificate(request: Request) -> Response:
                     headers={"Content-Disposition": f'inline; filename="accountability-{request.path_params["code"]}.pdf"'})
 
 
+@asynccontextmanager
+async def timers(settings: Settings, clock: Clock) -> AsyncIterator[None]:
+    """With Redis, deadlines scheduled here become precise arq jobs; without, this process fires them."""
+    if settings.redis_url:
+        from arq.connections import RedisSettings, create_pool
+
+        from domain.deadlines import on_scheduled
+        from workers.scheduling import arq_listener
+
+        redis = await create_pool(RedisSettings.from_dsn(settings.redis_url))
+        unregister = on_scheduled(arq_listener(redis))
+        try:
+            yield
+        finally:
+            unregister()
+            await redis.aclose()
+        return
+    from workers.embedded import EmbeddedScheduler
+
+    scheduler = EmbeddedScheduler(clock, interval=settings.sweep_interval)
+    await scheduler.start()
+    try:
+        yield
+    finally:
+        await scheduler.stop()
+
+
 def create_app(settings: Settings | None = None, *, clock: Clock | None = None, manage_database: bool = True) -> Starlette:
     """The ASGI app. Tests that own the ORM connection pass manage_database=False."""
     settings = settings or Settings.from_env()
@@ -97,7 +124,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
             return
         ensure_sqlite_folder(settings.database_url)
         async with RegisterTortoise(app, config=tortoise_config(settings.database_url)):
-            yield
+            async with timers(settings, graphql.clock):
+                yield
 
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.settings = settings

@@ -120,6 +120,41 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     return _with_database(settings, work)
 
 
+def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
+    from arq.worker import run_worker
+
+    from workers.settings import WorkerSettings, redis_settings
+
+    run_worker(WorkerSettings, redis_settings=redis_settings(settings), burst=args.burst)  # type: ignore[arg-type]
+    return 0
+
+
+def cmd_sweep(args: argparse.Namespace, settings: Settings) -> int:
+    from datetime import datetime, timezone
+
+    from domain.sweep import sweep
+
+    as_of = None
+    if args.as_of:
+        try:
+            as_of = datetime.fromisoformat(args.as_of.replace("Z", "+00:00"))
+        except ValueError:
+            print(f"error: --as-of {args.as_of!r} is not an ISO 8601 time", file=sys.stderr)
+            return 2
+        as_of = as_of if as_of.tzinfo else as_of.replace(tzinfo=timezone.utc)
+
+    async def work() -> int:
+        report = await sweep(SystemClock(), dry_run=args.dry_run, as_of=as_of)
+        for fired in report.fired:
+            print(f"{fired.due_at.isoformat()}\t{fired.kind}\tparticipant {fired.participant_id}\t{fired.firing.outcome}")
+        verb = "would fire" if args.dry_run else "fired"
+        print(f"{verb} {len(report.fired)} deadline(s), {len(report.transitions)} transition(s); "
+              f"{report.postponed} postponed by excused leave")
+        return 0
+
+    return _with_database(settings, work)
+
+
 def cmd_export_schema(args: argparse.Namespace, settings: Settings) -> int:
     from schema.build import schema_sdl
 
@@ -163,6 +198,15 @@ def build_parser() -> argparse.ArgumentParser:
     revoke = token_commands.add_parser("revoke", help="revoke a token by its number")
     revoke.add_argument("id", type=int)
     revoke.set_defaults(run=cmd_token_revoke)
+
+    worker = commands.add_parser("worker", help="run the arq worker: precise deadline jobs, the minute sweep, nightly badges")
+    worker.add_argument("--burst", action="store_true", help="run queued jobs, then exit")
+    worker.set_defaults(run=cmd_worker)
+
+    sweep = commands.add_parser("sweep", help="apply every consequence that is due, once")
+    sweep.add_argument("--as-of", help="sweep as if it were this ISO 8601 time (default: now)")
+    sweep.add_argument("--dry-run", action="store_true", help="print what would change, and change nothing")
+    sweep.set_defaults(run=cmd_sweep)
 
     importer = commands.add_parser(
         "import", help="backfill activity from a JSON Lines file (all or nothing)",

@@ -6,6 +6,7 @@ Tortoise's SQLite schema editor splits statements on ';'.
 
 from domain.models.badge import BadgeRecord
 from domain.models.community import CommunityAttendance, CommunityEventKind
+from domain.models.deadline import Deadline, DeadlineKind, ExcusedLeave, Nudge
 from domain.models.goal import Goal, GoalProgress, GoalStatus
 from domain.models.message import Message
 from domain.models.offering import AvailabilityWindow, ServiceOffering
@@ -20,4 +21,5 @@ __all__ = [
     "Goal", "GoalProgress", "GoalStatus", "AvailabilityWindow", "ServiceOffering",
     "MentorshipSession", "SessionStatus", "Absentee", "SessionNote", "SessionFeedback",
     "Message", "CommunityAttendance", "CommunityEventKind", "BadgeRecord",
+    "Deadline", "DeadlineKind", "Nudge", "ExcusedLeave",
 ]

@@ -20,6 +20,8 @@ class Participant(Model):
     standing_since = fields.DatetimeField()
     suspended_until = fields.DatetimeField(null=True)
     version = fields.IntField(default=1)
+    # Set when repeated non-responsiveness sends a protégé to program review (Protégé Code, Ineligibility).
+    program_review = fields.BooleanField(default=False, db_default=False)
     created_at = fields.DatetimeField()
     updated_at = fields.DatetimeField()
 

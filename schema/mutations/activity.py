@@ -15,10 +15,7 @@ from strawberry.types import Info
 from domain import activity
 from domain.access import TokenRole
 from domain.activity import Acting, SmartGoal
-from domain.badges import evaluate_badges
-from domain.models import MentorshipSession as SessionRow
-from domain.models import SessionFeedback as FeedbackRow
-from domain.models import SessionNote as NoteRow
+from domain.consequences import after_activity
 from schema import activity_types as t
 from schema.context import principal_of
 from schema.enums import Absentee, CommunityEventKind, GoalStatus, SessionStatus
@@ -41,12 +38,11 @@ def acting_of(info: Info) -> Acting:
     return Acting(principal.organization_id, principal.participant_id)
 
 
-async def finish(info: Info, result: Any, cls: type, concerned: list[int | None]) -> Any:
+async def finish(info: Info, result: Any, cls: type) -> Any:
+    """Map a rejection, or run the activity's consequences (deadlines, rules, badges) and show the row."""
     if isinstance(result, (activity.NotFound, activity.InvalidInput, activity.NotPermitted)):
         return to_graphql(result)
-    ids = [i for i in concerned if i is not None]
-    if ids:
-        await evaluate_badges(clock=info.context.clock, participant_ids=ids)
+    await after_activity(result, info.context.clock)
     return view(cls, result)
 
 
@@ -102,12 +98,12 @@ class ActivityMutations:
         mentor = _id(input.mentor_id) if input.mentor_id is not None else None
         result = await activity.create_goal(acting_of(info), protege_id=_id(input.protege_id), mentor_id=mentor,
                                             goal=goal, clock=info.context.clock)
-        return await finish(info, result, t.Goal, [getattr(result, "protege_id", None), getattr(result, "mentor_id", None)])
+        return await finish(info, result, t.Goal)
 
     @strawberry.mutation
     async def set_goal_status(self, info: Info, goal_id: strawberry.ID, status: GoalStatus) -> GoalResult:
         result = await activity.set_goal_status(acting_of(info), goal_id=_id(goal_id), status=status, clock=info.context.clock)
-        return await finish(info, result, t.Goal, [getattr(result, "protege_id", None), getattr(result, "mentor_id", None)])
+        return await finish(info, result, t.Goal)
 
     @strawberry.mutation
     async def log_goal_progress(
@@ -118,13 +114,13 @@ class ActivityMutations:
             acting_of(info), goal_id=_id(goal_id), note=note, percent_complete=percent_complete,
             author_id=_id(author_id) if author_id is not None else None, clock=info.context.clock,
         )
-        return await finish(info, result, t.GoalProgressUpdate, [getattr(result, "author_id", None)])
+        return await finish(info, result, t.GoalProgressUpdate)
 
     @strawberry.mutation(description="A mentor opens a calendar window for booking.")
     async def add_availability(self, info: Info, mentor_id: strawberry.ID, starts_at: datetime, ends_at: datetime) -> AvailabilityResult:
         result = await activity.add_availability(acting_of(info), mentor_id=_id(mentor_id), starts_at=starts_at,
                                                  ends_at=ends_at, clock=info.context.clock)
-        return await finish(info, result, t.AvailabilityWindow, [getattr(result, "mentor_id", None)])
+        return await finish(info, result, t.AvailabilityWindow)
 
     @strawberry.mutation
     async def create_service_offering(
@@ -134,7 +130,7 @@ class ActivityMutations:
             acting_of(info), mentor_id=_id(mentor_id), title=title, description=description,
             duration_minutes=duration_minutes, clock=info.context.clock,
         )
-        return await finish(info, result, t.ServiceOffering, [])
+        return await finish(info, result, t.ServiceOffering)
 
     @strawberry.mutation(description="Book a session. Suspended or removed mentors cannot be booked.")
     async def book_session(self, info: Info, input: BookSessionInput) -> SessionResult:
@@ -143,7 +139,7 @@ class ActivityMutations:
             goal_id=_id(input.goal_id), scheduled_at=input.scheduled_at, duration_minutes=input.duration_minutes,
             admin_approved=input.admin_approved, clock=info.context.clock,
         )
-        return await finish(info, result, t.MentorshipSession, [getattr(result, "mentor_id", None)])
+        return await finish(info, result, t.MentorshipSession)
 
     @strawberry.mutation(description="End a booked session: attended, no-show, rescheduled or cancelled.")
     async def record_session_outcome(self, info: Info, input: SessionOutcomeInput) -> SessionResult:
@@ -151,33 +147,30 @@ class ActivityMutations:
             acting_of(info), session_id=_id(input.session_id), outcome=input.outcome, absentee=input.absentee,
             notice_hours=input.notice_hours, clock=info.context.clock,
         )
-        return await finish(info, result, t.MentorshipSession,
-                            [getattr(result, "mentor_id", None), getattr(result, "protege_id", None)])
+        return await finish(info, result, t.MentorshipSession)
 
     @strawberry.mutation(description="The mentor's summary or goal review, due 48 hours after the session.")
     async def submit_session_note(self, info: Info, session_id: strawberry.ID, body: str) -> NoteResult:
         result = await activity.submit_session_note(acting_of(info), session_id=_id(session_id), body=body,
                                                     clock=info.context.clock)
-        concerned = [await _session_party(result, "mentor_id")]
-        return await finish(info, result, t.SessionNote, concerned)
+        return await finish(info, result, t.SessionNote)
 
     @strawberry.mutation(description="The protégé's feedback on an attended session.")
     async def submit_session_feedback(self, info: Info, session_id: strawberry.ID, body: str, rating: int | None = None) -> FeedbackResult:
         result = await activity.submit_session_feedback(acting_of(info), session_id=_id(session_id), body=body,
                                                         rating=rating, clock=info.context.clock)
-        concerned = [await _session_party(result, "protege_id")]
-        return await finish(info, result, t.SessionFeedback, concerned)
+        return await finish(info, result, t.SessionFeedback)
 
     @strawberry.mutation(description="A message; its recipient has 48 hours to respond.")
     async def send_message(self, info: Info, sender_id: strawberry.ID, recipient_id: strawberry.ID) -> MessageResult:
         result = await activity.send_message(acting_of(info), sender_id=_id(sender_id), recipient_id=_id(recipient_id),
                                              clock=info.context.clock)
-        return await finish(info, result, t.Message, [])
+        return await finish(info, result, t.Message)
 
     @strawberry.mutation(description="The recipient's first response closes the message's window.")
     async def respond_to_message(self, info: Info, message_id: strawberry.ID) -> MessageResult:
         result = await activity.respond_to_message(acting_of(info), message_id=_id(message_id), clock=info.context.clock)
-        return await finish(info, result, t.Message, [getattr(result, "recipient_id", None)])
+        return await finish(info, result, t.Message)
 
     @strawberry.mutation(description="Attendance at a mentor circle, training or webinar.")
     async def record_community_event(
@@ -185,13 +178,4 @@ class ActivityMutations:
     ) -> AttendanceResult:
         result = await activity.record_community_event(acting_of(info), participant_id=_id(participant_id), kind=kind,
                                                        title=title, clock=info.context.clock)
-        return await finish(info, result, t.CommunityAttendance, [getattr(result, "participant_id", None)])
-
-
-async def _session_party(result: Any, party: str) -> int | None:
-    if isinstance(result, (NoteRow, FeedbackRow)):
-        ids = await SessionRow.filter(id=result.session_id).values_list(party, flat=True)
-        return ids[0] if ids else None
-    return None
-
-
+        return await finish(info, result, t.CommunityAttendance)

@@ -1,0 +1,49 @@
+"""Excused leave: an admin pauses a participant's clocks (Standing's reading of "reschedule in advance")."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from domain.actors import Actor
+from domain.clock import Clock
+from domain.models import ExcusedLeave, Participant
+from domain.rejections import InvalidInput, NotFound
+
+MAX_LEAVE = timedelta(days=365)
+
+
+async def grant_leave(
+    *, organization_id: int, participant_id: int, starts_at: datetime, ends_at: datetime, reason: str,
+    granted_by: Actor, clock: Clock,
+) -> ExcusedLeave | InvalidInput | NotFound:
+    if not reason.strip():
+        return InvalidInput("reason", "every admin action needs a reason")
+    if ends_at <= starts_at:
+        return InvalidInput("endsAt", "must be after startsAt")
+    if ends_at - starts_at > MAX_LEAVE:
+        return InvalidInput("endsAt", "a leave lasts at most a year")
+    if not await Participant.filter(id=participant_id, organization_id=organization_id).exists():
+        return NotFound("Participant", str(participant_id))
+    return await ExcusedLeave.create(
+        participant_id=participant_id, starts_at=starts_at, ends_at=ends_at, reason=reason.strip(),
+        granted_by=granted_by.id, created_at=clock.now(),
+    )
+
+
+async def leave_at(participant_id: int, when: datetime) -> ExcusedLeave | None:
+    return await ExcusedLeave.filter(participant_id=participant_id, starts_at__lte=when, ends_at__gt=when).first()
+
+
+def resumed_due_at(due_at: datetime, leave: ExcusedLeave) -> datetime:
+    """A paused clock resumes after the leave with the time it had left when the leave began."""
+    return leave.ends_at + max(due_at - leave.starts_at, timedelta(0))
+
+
+async def paused_time(participant_ids: list[int], start: datetime, end: datetime) -> dict[int, timedelta]:
+    """How much of [start, end] each participant spent on leave: rolling windows stretch by that much."""
+    leaves = await ExcusedLeave.filter(participant_id__in=participant_ids, starts_at__lt=end, ends_at__gt=start)
+    paused: dict[int, timedelta] = {}
+    for leave in leaves:
+        overlap = min(leave.ends_at, end) - max(leave.starts_at, start)
+        paused[leave.participant_id] = paused.get(leave.participant_id, timedelta(0)) + overlap
+    return paused

@@ -1,0 +1,82 @@
+"""The sweep: apply every consequence that is due, in due order. Safe to run twice, or after a day off.
+
+A precise job (`fire_deadline`) and the periodic sweep share one path, so whichever comes first acts
+and the other finds the deadline fired. Deadlines of a participant on excused leave are moved to
+resume after the leave, with the time they had left.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from domain.clock import Clock
+from domain.deadlines import due, mark_fired, schedule
+from domain.leave import leave_at, resumed_due_at
+from domain.models import Deadline, Participant
+from domain.rules import DEADLINE_RULES, Firing
+
+BATCH = 500
+
+
+@dataclass(frozen=True)
+class Fired:
+    deadline_id: int
+    kind: str
+    participant_id: int
+    due_at: datetime
+    firing: Firing
+
+
+@dataclass
+class SweepReport:
+    fired: list[Fired] = field(default_factory=list)
+    postponed: int = 0
+
+    @property
+    def transitions(self) -> list[Fired]:
+        return [f for f in self.fired if f.firing.transition]
+
+
+async def fire(deadline: Deadline, now: datetime, *, dry_run: bool = False) -> Fired | None:
+    """Apply one due deadline's rule, once. None when it is not due, already fired, or postponed."""
+    if deadline.fired_at is not None or deadline.due_at > now:
+        return None
+    participant = await Participant.get(id=deadline.participant_id)
+    leave = await leave_at(participant.id, now)
+    if leave is not None:
+        if not dry_run:
+            await schedule(deadline.kind, participant.id, resumed_due_at(deadline.due_at, leave), now,
+                           subject_id=deadline.subject_id)
+        return None
+    firing = await DEADLINE_RULES[deadline.kind](deadline, participant, now, dry_run)
+    if not dry_run and not await mark_fired(deadline, now, firing.outcome):
+        return None  # another run fired it first; its effects (if any) are the only ones
+    return Fired(deadline.id, deadline.kind.value, participant.id, deadline.due_at, firing)
+
+
+async def fire_deadline(deadline_id: int, clock: Clock) -> Fired | None:
+    """The precise job's entry point."""
+    deadline = await Deadline.filter(id=deadline_id).first()
+    return await fire(deadline, clock.now()) if deadline else None
+
+
+async def sweep(clock: Clock, *, dry_run: bool = False, as_of: datetime | None = None) -> SweepReport:
+    """Fire everything due by `as_of` (default now), oldest first. A dry run changes nothing."""
+    now = as_of or clock.now()
+    report = SweepReport()
+    seen: set[int] = set()
+    while True:
+        # A dry run writes nothing, so it reads every due deadline in one pass.
+        batch = [d for d in await due(now, None if dry_run else BATCH) if d.id not in seen]
+        if not batch:
+            return report
+        for deadline in batch:
+            seen.add(deadline.id)
+            fired = await fire(deadline, now, dry_run=dry_run)
+            if fired is None:
+                report.postponed += 1
+            else:
+                report.fired.append(fired)
+        if dry_run:
+            return report

@@ -1,0 +1,63 @@
+"""Embedded mode: with no Redis, the API process fires deadlines itself.
+
+A precise in-process timer per deadline scheduled here, plus the same sweep at an interval to catch
+up on anything scheduled elsewhere or before a restart. The database stays the only record.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from domain.clock import Clock
+from domain.deadlines import on_scheduled
+from domain.models import Deadline
+from domain.sweep import fire_deadline, sweep
+
+log = logging.getLogger("standing.embedded")
+
+
+class EmbeddedScheduler:
+    def __init__(self, clock: Clock, interval: float = 30.0) -> None:
+        self.clock, self.interval = clock, interval
+        self._timers: dict[int, asyncio.TimerHandle] = {}
+        self._tasks: set[asyncio.Task] = set()
+        self._loop_task: asyncio.Task | None = None
+        self._unregister = lambda: None
+
+    async def start(self) -> None:
+        self._unregister = on_scheduled(self._arm)
+        self._loop_task = asyncio.create_task(self._sweep_forever(), name="standing-embedded-sweep")
+
+    async def stop(self) -> None:
+        self._unregister()
+        for timer in self._timers.values():
+            timer.cancel()
+        if self._loop_task:
+            self._loop_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._loop_task
+        for task in list(self._tasks):
+            task.cancel()
+
+    async def _arm(self, deadline: Deadline) -> None:
+        loop = asyncio.get_running_loop()
+        delay = max((deadline.due_at - self.clock.now()).total_seconds(), 0.0)
+        if previous := self._timers.pop(deadline.id, None):
+            previous.cancel()
+        self._timers[deadline.id] = loop.call_later(delay, self._fire, deadline.id)
+
+    def _fire(self, deadline_id: int) -> None:
+        self._timers.pop(deadline_id, None)
+        task = asyncio.create_task(fire_deadline(deadline_id, self.clock))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _sweep_forever(self) -> None:
+        while True:
+            try:
+                await sweep(self.clock)
+            except Exception:  # noqa: BLE001 - a failed sweep is retried at the next interval
+                log.exception("embedded sweep failed")
+            await asyncio.sleep(self.interval)

@@ -1,0 +1,40 @@
+"""The job functions. Each is idempotent: running it twice, or after the sweep, changes nothing more."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from domain.badges import evaluate_badges
+from domain.clock import Clock, SystemClock
+from domain.models import Organization
+from domain.sweep import fire_deadline, sweep
+
+log = logging.getLogger("standing.worker")
+
+
+def _clock(ctx: dict[str, Any]) -> Clock:
+    return ctx.get("clock") or SystemClock()
+
+
+async def fire_deadline_job(ctx: dict[str, Any], deadline_id: int) -> str:
+    fired = await fire_deadline(deadline_id, _clock(ctx))
+    outcome = fired.firing.outcome if fired else "nothing to do"
+    log.info("deadline %s: %s", deadline_id, outcome)
+    return outcome
+
+
+async def sweep_job(ctx: dict[str, Any]) -> int:
+    report = await sweep(_clock(ctx))
+    if report.fired:
+        log.info("sweep fired %d deadlines (%d transitions)", len(report.fired), len(report.transitions))
+    return len(report.fired)
+
+
+async def nightly_badges_job(ctx: dict[str, Any]) -> int:
+    """Everyone's badge, re-evaluated set-based, one organization at a time."""
+    changes = 0
+    for organization_id in await Organization.all().values_list("id", flat=True):
+        changes += len(await evaluate_badges(clock=_clock(ctx), organization_id=organization_id))
+    log.info("nightly badge evaluation: %d changes", changes)
+    return changes

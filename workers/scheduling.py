@@ -1,0 +1,19 @@
+"""Telling arq about new deadlines: one precise deferred job per deadline, de-duplicated by id."""
+
+from __future__ import annotations
+
+from arq.connections import ArqRedis
+
+from domain.models import Deadline
+
+
+def job_id(deadline: Deadline) -> str:
+    # The due time is in the id: moving a deadline enqueues a new job; the stale one finds nothing due.
+    return f"deadline:{deadline.id}:{int(deadline.due_at.timestamp())}"
+
+
+def arq_listener(redis: ArqRedis):
+    async def enqueue(deadline: Deadline) -> None:
+        await redis.enqueue_job("fire_deadline_job", deadline.id, _job_id=job_id(deadline), _defer_until=deadline.due_at)
+
+    return enqueue

@@ -1,0 +1,51 @@
+"""arq WorkerSettings: `standing worker`, or `arq workers.settings.WorkerSettings`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from arq import cron
+from arq.connections import RedisSettings
+
+from domain import db
+from domain.config import Settings
+from domain.deadlines import on_scheduled
+from workers.jobs import fire_deadline_job, nightly_badges_job, sweep_job
+from workers.scheduling import arq_listener
+
+
+def redis_settings(settings: Settings) -> RedisSettings:
+    if not settings.redis_url:
+        raise SystemExit("the worker needs STANDING_REDIS_URL; without Redis the API runs the sweep in-process")
+    return RedisSettings.from_dsn(settings.redis_url)
+
+
+def cron_jobs() -> list:
+    # CronJob objects keep state (next_run): build fresh ones for every worker.
+    return [
+        cron(sweep_job, second=0, run_at_startup=True, unique=True),
+        cron(nightly_badges_job, hour=3, minute=0, second=0, unique=True),
+    ]
+
+
+async def startup(ctx: dict[str, Any]) -> None:
+    settings: Settings = ctx.get("settings") or Settings.from_env()
+    if not ctx.get("keep_database"):
+        await db.connect(settings.database_url)
+    ctx["unregister"] = on_scheduled(arq_listener(ctx["redis"]))
+
+
+async def shutdown(ctx: dict[str, Any]) -> None:
+    ctx.pop("unregister", lambda: None)()
+    if not ctx.get("keep_database"):
+        await db.disconnect()
+
+
+class WorkerSettings:
+    functions = [fire_deadline_job, sweep_job, nightly_badges_job]
+    cron_jobs = cron_jobs()
+    on_startup = startup
+    on_shutdown = shutdown
+    redis_settings = RedisSettings.from_dsn(Settings.from_env().redis_url or "redis://127.0.0.1:6379/0")
+    max_tries = 5
+    job_timeout = 300
