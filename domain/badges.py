@@ -17,6 +17,7 @@ from domain.actors import Actor
 from domain.badge_metrics import METRICS, Population, active_availability
 from domain.badge_policy import BADGE_POLICIES, BadgePolicy, Criterion
 from domain.clock import Clock
+from domain.leave import paused_time
 from domain.machines.badge import badge_event
 from domain.models import BadgeRecord, Organization, Participant, TransitionRecord
 from domain.roles import Role
@@ -98,6 +99,11 @@ async def evaluate_badges(
         ids = tuple(p.id for p in group)
         population = Population(role, org_id, None if participant_ids is None else ids)
         measured = await measure_population(policy, population, list(ids), now)
+        # Excused leave is left out of rolling windows: those few participants are measured again
+        # with their windows stretched by the time they were away.
+        for participant_id, away in (await paused_time(list(ids), now - policy.longest_window, now)).items():
+            alone = Population(role, org_id, (participant_id,))
+            measured.update(await measure_population(policy.stretched(away), alone, [participant_id], now))
         changes += await _apply(policy, group, measured, now)
     return changes
 

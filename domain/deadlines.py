@@ -45,17 +45,27 @@ async def schedule(
         try:
             deadline = await Deadline.create(
                 using_db=conn, key=key, kind=kind, participant_id=participant_id, subject_id=subject_id,
-                due_at=due_at, created_at=now,
+                due_at=due_at, base_due_at=due_at, armed_at=now, created_at=now,
             )
         except IntegrityError:  # created concurrently: the other writer's row stands
             return await Deadline.filter(key=key).using_db(conn).get()
         await _notify(deadline)
         return deadline
-    if (existing.fired_at is None or rearm) and existing.due_at != due_at:
-        await Deadline.filter(id=existing.id).using_db(conn).update(due_at=due_at, fired_at=None, outcome=None)
-        existing.due_at, existing.fired_at, existing.outcome = due_at, None, None
+    if (existing.fired_at is None or rearm) and existing.base_due_at != due_at:
+        await Deadline.filter(id=existing.id).using_db(conn).update(
+            due_at=due_at, base_due_at=due_at, armed_at=now, fired_at=None, outcome=None
+        )
+        existing.due_at, existing.base_due_at, existing.armed_at = due_at, due_at, now
+        existing.fired_at = existing.outcome = None
         await _notify(existing)
     return existing
+
+
+async def postpone(deadline: Deadline, due_at: datetime) -> None:
+    """Push a pending deadline back (excused leave), keeping its base due time and its clock start."""
+    await Deadline.filter(id=deadline.id, fired_at=None).update(due_at=due_at)
+    deadline.due_at = due_at
+    await _notify(deadline)
 
 
 async def due(now: datetime, limit: int | None) -> list[Deadline]:

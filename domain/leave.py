@@ -30,13 +30,17 @@ async def grant_leave(
     )
 
 
-async def leave_at(participant_id: int, when: datetime) -> ExcusedLeave | None:
-    return await ExcusedLeave.filter(participant_id=participant_id, starts_at__lte=when, ends_at__gt=when).first()
-
-
-def resumed_due_at(due_at: datetime, leave: ExcusedLeave) -> datetime:
-    """A paused clock resumes after the leave with the time it had left when the leave began."""
-    return leave.ends_at + max(due_at - leave.starts_at, timedelta(0))
+async def paused_due_at(participant_id: int, armed_at: datetime, base_due_at: datetime) -> datetime:
+    """When a clock started at `armed_at` and due at `base_due_at` really falls due, if it stands still
+    whenever the participant is on leave: the due time moves back by every leave it runs into."""
+    leaves = await ExcusedLeave.filter(participant_id=participant_id, ends_at__gt=armed_at).order_by("starts_at")
+    due_at = base_due_at
+    for leave in leaves:
+        if leave.starts_at >= due_at:
+            break
+        overlap = leave.ends_at - max(leave.starts_at, armed_at)
+        due_at += max(overlap, timedelta(0))
+    return due_at
 
 
 async def paused_time(participant_ids: list[int], start: datetime, end: datetime) -> dict[int, timedelta]:

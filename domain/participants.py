@@ -64,7 +64,7 @@ async def register_participant(
         updated_at=now,
     )
     if role is Role.PROTEGE:  # a new protégé's 60-day inactivity horizon starts at registration
-        await schedule(DeadlineKind.INACTIVITY, participant.id, now + TIME_POLICY.inactivity.value, now)
+        await schedule(DeadlineKind.INACTIVITY, participant.id, TIME_POLICY.inactivity_due(now), now)
     return participant
 
 

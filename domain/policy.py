@@ -7,7 +7,7 @@ and every transition log row records the version it was decided under.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 
 @dataclass(frozen=True)
@@ -72,6 +72,9 @@ ACTIVITY_POLICY = ActivityPolicy(
 )
 
 
+BEYOND = timedelta(seconds=1)
+
+
 @dataclass(frozen=True)
 class CountRule:
     count: int
@@ -87,6 +90,13 @@ class TimePolicy:
     inactivity: Threshold
     non_responsiveness: CountRule
     nudge_after: Threshold
+
+    def inactivity_due(self, last_active: datetime) -> datetime:
+        """The first moment *beyond* the inactivity window: exactly 60 days idle is not yet a warning."""
+        return last_active + self.inactivity.value + BEYOND
+
+    def last_active_for(self, inactivity_due: datetime) -> datetime:
+        return inactivity_due - self.inactivity.value - BEYOND
 
 
 TIME_POLICY = TimePolicy(

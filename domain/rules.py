@@ -72,10 +72,10 @@ async def notice_decays(d: Deadline, p: Participant, now: datetime, dry_run: boo
 
 async def inactivity_warning(d: Deadline, p: Participant, now: datetime, dry_run: bool) -> Firing:
     """Protégé Code, Warning: inactivity beyond 60 days without updates hides the profile from mentors."""
-    if p.standing not in {"good", "reminder"} or now <= d.due_at:
-        return Firing("no change (not beyond the inactivity horizon, or already past a warning)")
+    if p.standing not in {"good", "reminder"}:
+        return Firing("no change (already past a warning)")
     window = TIME_POLICY.inactivity.value
-    evidence = {"inactive_since": (d.due_at - window).isoformat(), "horizon": d.due_at.isoformat(),
+    evidence = {"last_active_at": TIME_POLICY.last_active_for(d.due_at).isoformat(), "due_at": d.due_at.isoformat(),
                 "inactivity_days": window.days}
     return await _transition(p, "issue_warning", "inactivity_warning",
                              f"no activity or update for more than {window.days} days", evidence, now, dry_run)
@@ -185,7 +185,7 @@ async def missed_sessions_reminder(protege: Participant, now: datetime) -> Firin
 async def renewed_activity(protege: Participant, activity: str, now: datetime) -> Firing | None:
     """Protégé Code, Warning, read in reverse: acting again lifts an inactivity warning, and the 60-day
     inactivity horizon starts again from now."""
-    await schedule(DeadlineKind.INACTIVITY, protege.id, now + TIME_POLICY.inactivity.value, now, rearm=True)
+    await schedule(DeadlineKind.INACTIVITY, protege.id, TIME_POLICY.inactivity_due(now), now, rearm=True)
     if protege.standing != "warning":
         return None
     actor = Actor(ActorKind.PARTICIPANT, f"participant:{protege.id}")

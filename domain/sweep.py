@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from domain.clock import Clock
-from domain.deadlines import due, mark_fired, schedule
-from domain.leave import leave_at, resumed_due_at
+from domain.deadlines import due, mark_fired, postpone
+from domain.leave import paused_due_at
 from domain.models import Deadline, Participant
 from domain.rules import DEADLINE_RULES, Firing
 
@@ -43,11 +43,10 @@ async def fire(deadline: Deadline, now: datetime, *, dry_run: bool = False) -> F
     if deadline.fired_at is not None or deadline.due_at > now:
         return None
     participant = await Participant.get(id=deadline.participant_id)
-    leave = await leave_at(participant.id, now)
-    if leave is not None:
-        if not dry_run:
-            await schedule(deadline.kind, participant.id, resumed_due_at(deadline.due_at, leave), now,
-                           subject_id=deadline.subject_id)
+    due_at = await paused_due_at(participant.id, deadline.armed_at, deadline.base_due_at)
+    if due_at > now:  # the clock stood still during excused leave
+        if not dry_run and due_at != deadline.due_at:
+            await postpone(deadline, due_at)
         return None
     firing = await DEADLINE_RULES[deadline.kind](deadline, participant, now, dry_run)
     if not dry_run and not await mark_fired(deadline, now, firing.outcome):

@@ -99,3 +99,23 @@ class CommunityAttendance:
     kind: CommunityEventKind
     title: str
     attended_at: datetime
+
+
+@strawberry.type(description="Halfway through a 48-hour window, a reminder that something is still outstanding.")
+class Nudge:
+    id: strawberry.ID
+    participant_id: strawberry.ID
+    kind: str
+    subject_id: strawberry.ID | None
+    message: str
+    window_ends_at: datetime
+    created_at: datetime
+
+
+@strawberry.type(description="An admin-granted pause of a participant's clocks.")
+class ExcusedLeave:
+    id: strawberry.ID
+    participant_id: strawberry.ID
+    starts_at: datetime
+    ends_at: datetime
+    reason: str

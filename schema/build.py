@@ -10,7 +10,7 @@ from strawberry.extensions import (
 )
 
 from schema.errors import AuthError
-from schema.mutations.activity import ActivityMutations
+from schema.mutations.activity import ActivityMutations, LeaveMutations
 from schema.mutations.participants import ParticipantMutations
 from schema.mutations.standing import build_transition_mutations
 from schema.queries import Query
@@ -35,7 +35,7 @@ class StandingSchema(strawberry.Schema):
 
 def build_schema(*, production: bool = False) -> strawberry.Schema:
     mutation = strawberry.type(
-        type("Mutation", (ParticipantMutations, build_transition_mutations(), ActivityMutations), {})
+        type("Mutation", (ParticipantMutations, build_transition_mutations(), ActivityMutations, LeaveMutations), {})
     )
     extensions: list = [lambda: ParserCache(maxsize=256), lambda: ValidationCache(maxsize=256)]
     if production:

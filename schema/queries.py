@@ -11,7 +11,7 @@ from strawberry.types import Info
 from tortoise.expressions import Q
 
 from domain import access, participants
-from domain.models import AvailabilityWindow, Goal, MentorshipSession, Message, ServiceOffering
+from domain.models import AvailabilityWindow, Goal, MentorshipSession, Message, Nudge, ServiceOffering
 from domain.roles import Role as DomainRole
 from schema import activity_types as t
 from schema.context import principal_of
@@ -128,3 +128,9 @@ class Query:
         ids = await _owned(info, participant_id).values_list("id", flat=True)
         rows = await AvailabilityWindow.filter(mentor_id__in=ids, ends_at__gt=info.context.clock.now()).order_by("starts_at")
         return [view(t.AvailabilityWindow, r) for r in rows]
+
+    @strawberry.field(description="Nudges recorded for a participant, newest first.")
+    async def nudges(self, info: Info, participant_id: strawberry.ID, first: int = 50) -> list[t.Nudge]:
+        ids = await _owned(info, participant_id).values_list("id", flat=True)
+        rows = await Nudge.filter(participant_id__in=ids).order_by("-created_at", "-id").limit(max(1, min(first, MAX_PAGE)))
+        return [view(t.Nudge, r) for r in rows]

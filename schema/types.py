@@ -134,6 +134,7 @@ class ParticipantNode(relay.Node):
     version: int
     profile_visible: bool = strawberry.field(description="Derived from standing.")
     booking_needs_approval: bool = strawberry.field(description="A protégé in reminder books only with admin approval.")
+    program_review: bool = strawberry.field(description="Sent to program review for repeated non-responsiveness.")
     created_at: datetime
     row: strawberry.Private[ParticipantRow]
 
@@ -142,7 +143,8 @@ class ParticipantNode(relay.Node):
         return cls(
             id=row.id, role=row.role, display_name=row.display_name, timezone=row.timezone,
             version=row.version, profile_visible=row.profile_visible,
-            booking_needs_approval=row.booking_needs_approval, created_at=row.created_at, row=row,
+            booking_needs_approval=row.booking_needs_approval, program_review=row.program_review,
+            created_at=row.created_at, row=row,
         )
 
     @strawberry.field(description="Only admins and the participant themself see contact details.")

@@ -113,8 +113,8 @@ async def test_population_evaluation_runs_one_query_per_criterion(world, acting,
     sql_counter.statements.clear()
     await evaluate_badges(clock=clock, organization_id=world.org_id)
     selects = [s for s in sql_counter.statements if s.lstrip().upper().startswith("SELECT")]
-    # participants; per role: overrides, one per criterion, existing badges; for mentors also active
-    # availability and the second half of the session-reporting rate
-    assert len(selects) == 1 + 2 * (1 + 5 + 1) + 2, selects
+    # participants; per role: overrides, one per criterion, excused leave, existing badges; for mentors
+    # also active availability and the second half of the session-reporting rate
+    assert len(selects) == 1 + 2 * (1 + 5 + 1 + 1) + 2, selects
     writes = [s for s in sql_counter.statements if not s.lstrip().upper().startswith("SELECT")]
     assert len(writes) < 10, "evidence is written in bulk, not a statement per participant"

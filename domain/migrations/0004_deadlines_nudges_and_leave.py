@@ -20,6 +20,8 @@ class Migration(migrations.Migration):
                 ('participant', fields.ForeignKeyField('standing.Participant', source_field='participant_id', db_constraint=True, to_field='id', related_name='deadlines', on_delete=OnDelete.RESTRICT)),
                 ('subject_id', fields.IntField(null=True)),
                 ('due_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('base_due_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('armed_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
                 ('fired_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
                 ('outcome', fields.CharField(null=True, max_length=200)),
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),

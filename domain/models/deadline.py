@@ -23,7 +23,9 @@ class Deadline(Model):
     kind = fields.CharEnumField(DeadlineKind, max_length=32)
     participant = fields.ForeignKeyField("standing.Participant", related_name="deadlines", on_delete=fields.RESTRICT)
     subject_id = fields.IntField(null=True)  # the message or session the deadline is about
-    due_at = fields.DatetimeField()
+    due_at = fields.DatetimeField()  # when it fires, after any excused leave has pushed it back
+    base_due_at = fields.DatetimeField()  # when it would fire with no leave
+    armed_at = fields.DatetimeField()  # when its clock started: leave after this counts
     fired_at = fields.DatetimeField(null=True)
     outcome = fields.CharField(max_length=200, null=True)
     created_at = fields.DatetimeField()

@@ -16,8 +16,9 @@ from domain import activity
 from domain.access import TokenRole
 from domain.activity import Acting, SmartGoal
 from domain.consequences import after_activity
+from domain.leave import grant_leave
 from schema import activity_types as t
-from schema.context import principal_of
+from schema.context import admin_of, principal_of
 from schema.enums import Absentee, CommunityEventKind, GoalStatus, SessionStatus
 from schema.errors import AuthError, InvalidInputError, NotFoundError, NotPermittedError, to_graphql
 
@@ -179,3 +180,23 @@ class ActivityMutations:
         result = await activity.record_community_event(acting_of(info), participant_id=_id(participant_id), kind=kind,
                                                        title=title, clock=info.context.clock)
         return await finish(info, result, t.CommunityAttendance)
+
+
+LeaveResult = Annotated[t.ExcusedLeave | NotFoundError | InvalidInputError, strawberry.union("ExcusedLeaveResult")]
+
+
+@strawberry.type
+class LeaveMutations:
+    @strawberry.mutation(description="Admins pause a participant's clocks: no time-based rule fires for them "
+                                     "until the leave ends, and the leave is left out of their rolling windows.")
+    async def grant_leave(
+        self, info: Info, participant_id: strawberry.ID, starts_at: datetime, ends_at: datetime, reason: str
+    ) -> LeaveResult:
+        principal = admin_of(info)
+        result = await grant_leave(
+            organization_id=principal.organization_id, participant_id=_id(participant_id), starts_at=starts_at,
+            ends_at=ends_at, reason=reason, granted_by=principal.actor, clock=info.context.clock,
+        )
+        if isinstance(result, (activity.NotFound, activity.InvalidInput)):
+            return to_graphql(result)  # type: ignore[return-value]
+        return view(t.ExcusedLeave, result)
