@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 from arq.connections import ArqRedis
 
 from domain.models import Deadline
@@ -14,6 +16,8 @@ def job_id(deadline: Deadline) -> str:
 
 def arq_listener(redis: ArqRedis):
     async def enqueue(deadline: Deadline) -> None:
-        await redis.enqueue_job("fire_deadline_job", deadline.id, _job_id=job_id(deadline), _defer_until=deadline.due_at)
+        # arq defers in wall-clock time; a deadline already past runs at once.
+        later = deadline.due_at if deadline.due_at > datetime.now(timezone.utc) else None
+        await redis.enqueue_job("fire_deadline_job", deadline.id, _job_id=job_id(deadline), _defer_until=later)
 
     return enqueue
