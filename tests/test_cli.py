@@ -9,6 +9,9 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import httpx
@@ -87,10 +90,12 @@ def _readme_first_query_script(port: int) -> str:
     return block.group(1).replace("127.0.0.1:8000", f"127.0.0.1:{port}").replace(".venv/bin/standing", " ".join(STANDING))
 
 
-def test_readme_first_query_returns_the_participants_standing(database_url):
-    """The README's curl example, run verbatim against `standing serve`."""
+@contextmanager
+def serving(database_url: str, **extra_env: str) -> Iterator[tuple[int, dict[str, str]]]:
+    """`standing serve` in a subprocess on a free port, in embedded mode (no Redis)."""
     port = _free_port()
-    env = {**os.environ, "STANDING_DATABASE_URL": database_url}
+    env = {**os.environ, "STANDING_DATABASE_URL": database_url, **extra_env}
+    env.pop("STANDING_REDIS_URL", None)
     server = subprocess.Popen(STANDING + ["serve", "--port", str(port)], cwd=ROOT, env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
@@ -104,12 +109,46 @@ def test_readme_first_query_returns_the_participants_standing(database_url):
             assert time.monotonic() < deadline, "standing serve did not start"
             assert server.poll() is None, server.stderr.read() if server.stderr else ""
             time.sleep(0.1)
-        result = subprocess.run(["bash", "-e", "-c", _readme_first_query_script(port)], cwd=ROOT, env=env,
-                                capture_output=True, text=True, timeout=60)
-        assert result.returncode == 0, result.stderr
-        assert '"state":"FIRST_NOTICE"' in result.stdout
-        assert '"reason":"Missed two sessions without notice"' in result.stdout
-        assert '"kind":"ADMIN"' in result.stdout
+        yield port, env
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_readme_first_query_returns_the_participants_standing(database_url):
+    """The README's curl example, run verbatim against `standing serve`."""
+    with serving(database_url) as (port, env):
+        result = subprocess.run(["bash", "-e", "-c", _readme_first_query_script(port)], cwd=ROOT, env=env,
+                                capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert '"state":"FIRST_NOTICE"' in result.stdout
+    assert '"reason":"Missed two sessions without notice"' in result.stdout
+    assert '"kind":"ADMIN"' in result.stdout
+
+
+def test_embedded_mode_lifts_a_suspension_on_time_without_redis(database_url):
+    """`make run` has no Redis: the API process itself fires the suspension's end, to the second."""
+    secret = run(["token", "create", "--role", "admin", "--org", "demo"], database_url).stdout.strip().splitlines()[-1]
+    headers = {"Authorization": f"Bearer {secret}"}
+    with serving(database_url, STANDING_SWEEP_INTERVAL="3600") as (port, _):  # only the precise timer can act
+        url = f"http://127.0.0.1:{port}/graphql"
+
+        def gql(query: str, variables: dict) -> dict:
+            return httpx.post(url, json={"query": query, "variables": variables}, headers=headers, timeout=10).json()["data"]
+
+        pid = gql('mutation { registerParticipant(input: {role: MENTOR, displayName: "Ada", email: "ada@example.org"}) '
+                  '{ ... on ParticipantPayload { participant { id } } } }', {})["registerParticipant"]["participant"]["id"]
+        gql('mutation($id: ID!) { issueNotice(input: {participantId: $id, reason: "late"}) { __typename } }', {"id": pid})
+        until = datetime.now(timezone.utc) + timedelta(seconds=2)
+        suspended = gql('mutation($id: ID!, $until: DateTime!) { suspend(input: {participantId: $id, reason: "again", '
+                        'until: $until}) { __typename } }', {"id": pid, "until": until.isoformat()})
+        assert suspended["suspend"]["__typename"] == "TransitionPayload"
+        query = 'query($id: ID!) { participant(id: $id) { standing { state history(first: 1) { edges { node { actor { kind id } occurredAt } } } } } }'
+        deadline = time.monotonic() + 15
+        while (standing := gql(query, {"id": pid})["participant"]["standing"])["state"] == "SUSPENDED":
+            assert time.monotonic() < deadline, "the suspension was never lifted"
+            time.sleep(0.1)  # polling a live server on the wall clock: the only way to observe it
+    lift = standing["history"]["edges"][0]["node"]
+    assert standing["state"] == "FIRST_NOTICE" and lift["actor"] == {"kind": "SYSTEM", "id": "suspension_ends"}
+    lifted_at = datetime.fromisoformat(lift["occurredAt"])
+    assert until <= lifted_at <= until + timedelta(seconds=1)
