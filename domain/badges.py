@@ -13,6 +13,7 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
+from domain import outbox
 from domain.actors import Actor
 from domain.badge_metrics import METRICS, Population, active_availability
 from domain.badge_policy import BADGE_POLICIES, BadgePolicy, Criterion
@@ -158,7 +159,18 @@ async def _apply(
             await BadgeRecord.bulk_update(existing, fields=UPDATED_FIELDS, using_db=conn, batch_size=500)
         if logs:
             await TransitionRecord.bulk_create(logs, using_db=conn, batch_size=500)
+            await outbox.record([badge_event_row(log) for log in logs], conn)
+    if logs:
+        await outbox.announce()
     return changes
+
+
+def badge_event_row(log: TransitionRecord) -> outbox.NewEvent:
+    return outbox.NewEvent(
+        type=outbox.BADGE_CHANGED, organization_id=log.organization_id, participant_id=log.participant_id,
+        machine=log.machine, event=log.event, from_state=log.from_state, to_state=log.to_state,
+        reason_code=outbox.reason_code(log.actor_kind, log.actor_id, log.event), occurred_at=log.occurred_at,
+    )
 
 
 UPDATED_FIELDS = ["state", "since", "policy_version", "evaluated_at", "criteria", "certificate_code", "awarded_at"]
@@ -176,6 +188,7 @@ async def revoke_for_standing(participant: Participant, now: datetime, conn, act
     row = badge_log_row(participant, "revoke", "awarded", "revoked", record.criteria, record.policy_version,
                         now, actor=actor, reason=f"standing became {participant.standing}: {reason}")
     await row.save(using_db=conn)
+    await outbox.record([badge_event_row(row)], conn)  # announced with the standing change that caused it
     return True
 
 

@@ -13,7 +13,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
 
+from domain import outbox
 from domain.actors import Actor, ActorKind
 from domain.clock import FixedClock
 from domain.deadlines import schedule
@@ -117,10 +119,16 @@ def _nudge(kind: str, text: str, outstanding: Callable[[Deadline], Awaitable[boo
         if dry_run:
             return Firing(f"would nudge: {text}")
         try:
-            await Nudge.create(key=d.key, participant_id=p.id, kind=kind, subject_id=d.subject_id, message=text,
-                               window_ends_at=await window_end(d), created_at=now)
+            async with in_transaction() as conn:
+                await Nudge.create(using_db=conn, key=d.key, participant_id=p.id, kind=kind, subject_id=d.subject_id,
+                                   message=text, window_ends_at=await window_end(d), created_at=now)
+                await outbox.record([outbox.NewEvent(
+                    type=outbox.NUDGE_CREATED, organization_id=p.organization_id, participant_id=p.id,
+                    event=kind, reason_code=f"{kind}_nudge", occurred_at=now,
+                )], conn)
         except IntegrityError:
             return Firing("no nudge (already nudged)")
+        await outbox.announce()
         return Firing(f"nudged: {text}")
 
     rule.__name__ = f"{kind}_nudge"

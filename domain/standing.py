@@ -15,6 +15,7 @@ from statemachine.exceptions import TransitionNotAllowed as MachineRefused
 from tortoise.transactions import in_transaction
 
 from domain.actors import Actor
+from domain import outbox
 from domain.badges import revoke_for_standing
 from domain.clock import Clock
 from domain.deadlines import deadlines_for_standing
@@ -69,9 +70,12 @@ async def apply_event(
         return invalid
     try:
         async with in_transaction() as conn:
-            return await _apply_locked(cmd, clock.now(), policy, conn)
+            result = await _apply_locked(cmd, clock.now(), policy, conn)
     except _Conflict as conflict:
         return StaleVersion(cmd.participant_id, cmd.expected_version or conflict.actual - 1, conflict.actual)
+    if isinstance(result, TransitionApplied):
+        await outbox.announce()
+    return result
 
 
 async def _apply_locked(
@@ -127,6 +131,11 @@ async def _apply_locked(
         policy_version=policy.version,
         occurred_at=now,
     )
+    await outbox.record([outbox.NewEvent(
+        type=outbox.STANDING_CHANGED, organization_id=row.organization_id, participant_id=row.id,
+        machine=record.machine, event=cmd.event, from_state=from_state, to_state=row.standing,
+        reason_code=outbox.reason_code(cmd.actor.kind.value, cmd.actor.id, cmd.event), occurred_at=now,
+    )], conn)
     await revoke_for_standing(row, now, conn, cmd.actor, cmd.reason.strip())
     await deadlines_for_standing(row, now, conn)
     return TransitionApplied(participant=row, record=record)

@@ -23,6 +23,7 @@ from domain.config import Settings
 from domain.db import ensure_sqlite_folder, tortoise_config
 from schema.build import build_schema
 from schema.context import Context
+from workers.realtime import Broadcaster
 
 
 def bearer_secret(header: str | None) -> str | None:
@@ -100,6 +101,33 @@ async def timers(settings: Settings, clock: Clock) -> AsyncIterator[None]:
         await scheduler.stop()
 
 
+@asynccontextmanager
+async def realtime(app: Starlette, settings: Settings) -> AsyncIterator[None]:
+    """One feed per process for the subscribers here; with Redis, a relay (one leads) and a listener."""
+    from domain.outbox import on_announce
+    from workers.realtime import Feed, Relay
+
+    feed = Feed(app.state.broadcaster, redis_url=settings.redis_url)
+    relay = Relay(settings.redis_url) if settings.redis_url else None
+    await feed.start()
+    if relay:
+        await relay.start()
+
+    async def wake() -> None:
+        feed.wake()
+        if relay:
+            relay.wake()
+
+    unregister = on_announce(wake)
+    try:
+        yield
+    finally:
+        unregister()
+        if relay:
+            await relay.stop()
+        await feed.stop()
+
+
 def create_app(settings: Settings | None = None, *, clock: Clock | None = None, manage_database: bool = True) -> Starlette:
     """The ASGI app. Tests that own the ORM connection pass manage_database=False."""
     settings = settings or Settings.from_env()
@@ -124,9 +152,10 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
             return
         ensure_sqlite_folder(settings.database_url)
         async with RegisterTortoise(app, config=tortoise_config(settings.database_url)):
-            async with timers(settings, graphql.clock):
+            async with timers(settings, graphql.clock), realtime(app, settings):
                 yield
 
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.settings = settings
+    app.state.broadcaster = Broadcaster()
     return app

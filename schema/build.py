@@ -14,6 +14,7 @@ from schema.mutations.activity import ActivityMutations, LeaveMutations
 from schema.mutations.participants import ParticipantMutations
 from schema.mutations.standing import build_transition_mutations
 from schema.queries import Query
+from schema.subscriptions import Subscription
 
 MAX_DEPTH = 10
 MAX_TOKENS = 2000
@@ -46,7 +47,7 @@ def build_schema(*, production: bool = False) -> strawberry.Schema:
             lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
             lambda: MaskErrors(should_mask_error=_mask),
         ]
-    return StandingSchema(query=Query, mutation=mutation, extensions=extensions)
+    return StandingSchema(query=Query, mutation=mutation, subscription=Subscription, extensions=extensions)
 
 
 def schema_sdl() -> str:

@@ -10,7 +10,9 @@ from arq.connections import RedisSettings
 from domain import db
 from domain.config import Settings
 from domain.deadlines import on_scheduled
+from domain.outbox import on_announce
 from workers.jobs import fire_deadline_job, nightly_badges_job, sweep_job
+from workers.realtime import Relay
 from workers.scheduling import arq_listener
 
 
@@ -32,11 +34,27 @@ async def startup(ctx: dict[str, Any]) -> None:
     settings: Settings = ctx.get("settings") or Settings.from_env()
     if not ctx.get("keep_database"):
         await db.connect(settings.database_url)
-    ctx["unregister"] = on_scheduled(arq_listener(ctx["redis"]))
+    unregister = [on_scheduled(arq_listener(ctx["redis"]))]
+    if settings.redis_url and not ctx.get("keep_database"):
+        # Changes made by jobs reach subscribers at once: this process relays too (one relay leads).
+        relay = Relay(settings.redis_url)
+        await relay.start()
+        unregister.append(on_announce(_waker(relay)))
+        ctx["relay"] = relay
+    ctx["unregister"] = unregister
+
+
+def _waker(relay: Relay):
+    async def wake() -> None:
+        relay.wake()
+    return wake
 
 
 async def shutdown(ctx: dict[str, Any]) -> None:
-    ctx.pop("unregister", lambda: None)()
+    for unregister in ctx.pop("unregister", []):
+        unregister()
+    if relay := ctx.pop("relay", None):
+        await relay.relay_once_and_stop()
     if not ctx.get("keep_database"):
         await db.disconnect()
 

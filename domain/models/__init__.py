@@ -11,6 +11,7 @@ from domain.models.goal import Goal, GoalProgress, GoalStatus
 from domain.models.message import Message
 from domain.models.offering import AvailabilityWindow, ServiceOffering
 from domain.models.organization import Organization
+from domain.models.outbox import OutboxEvent, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from domain.models.participant import Participant
 from domain.models.session import Absentee, MentorshipSession, SessionFeedback, SessionNote, SessionStatus
 from domain.models.token import ApiToken
@@ -22,4 +23,5 @@ __all__ = [
     "MentorshipSession", "SessionStatus", "Absentee", "SessionNote", "SessionFeedback",
     "Message", "CommunityAttendance", "CommunityEventKind", "BadgeRecord",
     "Deadline", "DeadlineKind", "Nudge", "ExcusedLeave",
+    "OutboxEvent", "WebhookEndpoint", "WebhookDelivery", "WebhookAttempt",
 ]
