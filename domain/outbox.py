@@ -54,7 +54,8 @@ async def record(events: Sequence[NewEvent], conn=None) -> list[OutboxEvent]:
 
 async def _plan_deliveries(rows: list[OutboxEvent], conn) -> None:
     organizations = {r.organization_id for r in rows}
-    endpoints = await WebhookEndpoint.filter(organization_id__in=organizations, active=True).using_db(conn)
+    # Disabled endpoints get deliveries too: they wait, and re-enabling the endpoint sends them.
+    endpoints = await WebhookEndpoint.filter(organization_id__in=organizations).using_db(conn)
     deliveries = [
         WebhookDelivery(endpoint_id=e.id, event_id=r.id, next_attempt_at=r.occurred_at, created_at=r.occurred_at)
         for r in rows for e in endpoints

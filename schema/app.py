@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -101,6 +102,30 @@ async def timers(settings: Settings, clock: Clock) -> AsyncIterator[None]:
         await scheduler.stop()
 
 
+async def webhook_dispatcher(settings: Settings, app: Starlette):
+    """After a commit with events: with Redis, the worker delivers webhooks; without, this process does."""
+    from domain.webhooks import deliver_due
+
+    if settings.redis_url:
+        from arq.connections import RedisSettings, create_pool
+
+        redis = await create_pool(RedisSettings.from_dsn(settings.redis_url))
+        app.state.webhook_queue = redis
+
+        async def enqueue() -> None:
+            await redis.enqueue_job("deliver_webhooks_job")
+
+        return enqueue
+    tasks: set[asyncio.Task] = set()
+
+    async def deliver_here() -> None:
+        task = asyncio.create_task(deliver_due(SystemClock()))
+        tasks.add(task)
+        task.add_done_callback(tasks.discard)
+
+    return deliver_here
+
+
 @asynccontextmanager
 async def realtime(app: Starlette, settings: Settings) -> AsyncIterator[None]:
     """One feed per process for the subscribers here; with Redis, a relay (one leads) and a listener."""
@@ -108,6 +133,7 @@ async def realtime(app: Starlette, settings: Settings) -> AsyncIterator[None]:
     from workers.realtime import Feed, Relay
 
     feed = Feed(app.state.broadcaster, redis_url=settings.redis_url)
+    dispatch_webhooks = await webhook_dispatcher(settings, app)
     relay = Relay(settings.redis_url) if settings.redis_url else None
     await feed.start()
     if relay:
@@ -117,6 +143,7 @@ async def realtime(app: Starlette, settings: Settings) -> AsyncIterator[None]:
         feed.wake()
         if relay:
             relay.wake()
+        await dispatch_webhooks()
 
     unregister = on_announce(wake)
     try:
@@ -126,6 +153,8 @@ async def realtime(app: Starlette, settings: Settings) -> AsyncIterator[None]:
         if relay:
             await relay.stop()
         await feed.stop()
+        if queue := getattr(app.state, "webhook_queue", None):
+            await queue.aclose()
 
 
 def create_app(settings: Settings | None = None, *, clock: Clock | None = None, manage_database: bool = True) -> Starlette:

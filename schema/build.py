@@ -15,6 +15,7 @@ from schema.mutations.participants import ParticipantMutations
 from schema.mutations.standing import build_transition_mutations
 from schema.queries import Query
 from schema.subscriptions import Subscription
+from schema.webhooks import WebhookMutations, WebhookQueries
 
 MAX_DEPTH = 10
 MAX_TOKENS = 2000
@@ -36,7 +37,7 @@ class StandingSchema(strawberry.Schema):
 
 def build_schema(*, production: bool = False) -> strawberry.Schema:
     mutation = strawberry.type(
-        type("Mutation", (ParticipantMutations, build_transition_mutations(), ActivityMutations, LeaveMutations), {})
+        type("Mutation", (ParticipantMutations, build_transition_mutations(), ActivityMutations, LeaveMutations, WebhookMutations), {})
     )
     extensions: list = [lambda: ParserCache(maxsize=256), lambda: ValidationCache(maxsize=256)]
     if production:
@@ -47,7 +48,8 @@ def build_schema(*, production: bool = False) -> strawberry.Schema:
             lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
             lambda: MaskErrors(should_mask_error=_mask),
         ]
-    return StandingSchema(query=Query, mutation=mutation, subscription=Subscription, extensions=extensions)
+    query = strawberry.type(type("Query", (Query, WebhookQueries), {}))
+    return StandingSchema(query=query, mutation=mutation, subscription=Subscription, extensions=extensions)
 
 
 def schema_sdl() -> str:

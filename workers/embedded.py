@@ -14,6 +14,7 @@ from domain.clock import Clock
 from domain.deadlines import on_scheduled
 from domain.models import Deadline
 from domain.sweep import fire_deadline, sweep
+from domain.webhooks import deliver_due
 
 log = logging.getLogger("standing.embedded")
 
@@ -58,6 +59,7 @@ class EmbeddedScheduler:
         while True:
             try:
                 await sweep(self.clock)
+                await deliver_due(self.clock)  # webhook retries, in embedded mode
             except Exception:  # noqa: BLE001 - a failed sweep is retried at the next interval
                 log.exception("embedded sweep failed")
             await asyncio.sleep(self.interval)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timezone
 from typing import Any
 
 from domain.badges import evaluate_badges
 from domain.clock import Clock, SystemClock
 from domain.models import Organization
 from domain.sweep import fire_deadline, sweep
+from domain.webhooks import deliver_due, http_post
 
 log = logging.getLogger("standing.worker")
 
@@ -24,7 +26,19 @@ async def fire_deadline_job(ctx: dict[str, Any], deadline_id: int) -> str:
     return outcome
 
 
+async def deliver_webhooks_job(ctx: dict[str, Any]) -> int:
+    """Attempt due webhook deliveries; arq runs this again when the next retry is due (backoff)."""
+    post = ctx.get("http_post") or http_post
+    upcoming = await deliver_due(_clock(ctx), post)
+    if upcoming is not None and "redis" in ctx:
+        later = upcoming if upcoming > datetime.now(timezone.utc) else None
+        await ctx["redis"].enqueue_job("deliver_webhooks_job", _job_id=f"webhooks:{int(upcoming.timestamp())}",
+                                       _defer_until=later)
+    return 0
+
+
 async def sweep_job(ctx: dict[str, Any]) -> int:
+    await deliver_due(_clock(ctx), ctx.get("http_post") or http_post)  # catch up on retries a lost job missed
     report = await sweep(_clock(ctx))
     if report.fired:
         log.info("sweep fired %d deadlines (%d transitions)", len(report.fired), len(report.transitions))

@@ -11,7 +11,7 @@ from domain import db
 from domain.config import Settings
 from domain.deadlines import on_scheduled
 from domain.outbox import on_announce
-from workers.jobs import fire_deadline_job, nightly_badges_job, sweep_job
+from workers.jobs import deliver_webhooks_job, fire_deadline_job, nightly_badges_job, sweep_job
 from workers.realtime import Relay
 from workers.scheduling import arq_listener
 
@@ -60,7 +60,7 @@ async def shutdown(ctx: dict[str, Any]) -> None:
 
 
 class WorkerSettings:
-    functions = [fire_deadline_job, sweep_job, nightly_badges_job]
+    functions = [fire_deadline_job, sweep_job, nightly_badges_job, deliver_webhooks_job]
     cron_jobs = cron_jobs()
     on_startup = startup
     on_shutdown = shutdown
