@@ -21,6 +21,7 @@ from domain.clock import Clock
 from domain.leave import paused_time
 from domain.machines.badge import badge_event
 from domain.models import BadgeRecord, Organization, Participant, TransitionRecord
+from domain.observe import TRANSITION, observe
 from domain.roles import Role
 
 BADGE_RULE = "badge_evaluation"
@@ -160,6 +161,9 @@ async def _apply(
         if logs:
             await TransitionRecord.bulk_create(logs, using_db=conn, batch_size=500)
             await outbox.record([badge_event_row(log) for log in logs], conn)
+    for log in logs:
+        observe(TRANSITION, machine=log.machine, from_state=log.from_state, to_state=log.to_state, event=log.event,
+                actor_kind=log.actor_kind)
     if logs:
         await outbox.announce()
     return changes

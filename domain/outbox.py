@@ -8,6 +8,7 @@ serialises all writers anyway); a reader that has seen id N can never later find
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,6 +17,8 @@ from typing import Any
 from tortoise import connections
 
 from domain.models import OutboxEvent, WebhookDelivery, WebhookEndpoint
+
+log = logging.getLogger("standing.outbox")
 
 OUTBOX_LOCK = 7_411_001  # any constant; names the advisory lock that orders outbox commits
 
@@ -102,8 +105,13 @@ def on_announce(listener: Callable[[], Awaitable[None]]) -> Callable[[], None]:
 
 
 async def announce() -> None:
+    """Tell relays and dispatchers; a failure here never fails the change, which is already committed
+    (the feeds' polling and the minute sweep pick it up)."""
     for listener in list(_announce):
-        await listener()
+        try:
+            await listener()
+        except Exception as exc:  # noqa: BLE001
+            log.warning("announcing committed events failed (%s); polling will catch up", exc)
 
 
 def reason_code(actor_kind: str, actor_id: str, event: str) -> str:

@@ -21,6 +21,7 @@ from domain.clock import Clock
 from domain.deadlines import deadlines_for_standing
 from domain.machines import TransitionContext, bind, machine_class, machine_name
 from domain.models import Participant, TransitionRecord
+from domain.observe import TRANSITION, observe
 from domain.policy import STANDING_POLICY, StandingPolicy
 from domain.rejections import InvalidInput, NotFound, Rejection, StaleVersion, TransitionNotAllowed
 
@@ -74,6 +75,9 @@ async def apply_event(
     except _Conflict as conflict:
         return StaleVersion(cmd.participant_id, cmd.expected_version or conflict.actual - 1, conflict.actual)
     if isinstance(result, TransitionApplied):
+        record = result.record
+        observe(TRANSITION, machine=record.machine, from_state=record.from_state, to_state=record.to_state,
+                event=record.event, actor_kind=record.actor_kind)
         await outbox.announce()
     return result
 

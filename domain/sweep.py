@@ -7,6 +7,7 @@ resume after the leave, with the time they had left.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -14,6 +15,7 @@ from domain.clock import Clock
 from domain.deadlines import due, mark_fired, postpone
 from domain.leave import paused_due_at
 from domain.models import Deadline, Participant
+from domain.observe import DEADLINE_FIRED, SWEEP, observe
 from domain.rules import DEADLINE_RULES, Firing
 
 BATCH = 500
@@ -51,6 +53,8 @@ async def fire(deadline: Deadline, now: datetime, *, dry_run: bool = False) -> F
     firing = await DEADLINE_RULES[deadline.kind](deadline, participant, now, dry_run)
     if not dry_run and not await mark_fired(deadline, now, firing.outcome):
         return None  # another run fired it first; its effects (if any) are the only ones
+    if not dry_run:
+        observe(DEADLINE_FIRED, kind=deadline.kind.value, lateness_seconds=(now - deadline.due_at).total_seconds())
     return Fired(deadline.id, deadline.kind.value, participant.id, deadline.due_at, firing)
 
 
@@ -65,10 +69,13 @@ async def sweep(clock: Clock, *, dry_run: bool = False, as_of: datetime | None =
     now = as_of or clock.now()
     report = SweepReport()
     seen: set[int] = set()
+    started = time.perf_counter()
     while True:
         # A dry run writes nothing, so it reads every due deadline in one pass.
         batch = [d for d in await due(now, None if dry_run else BATCH) if d.id not in seen]
         if not batch:
+            if not dry_run:
+                observe(SWEEP, seconds=time.perf_counter() - started, fired=len(report.fired))
             return report
         for deadline in batch:
             seen.add(deadline.id)

@@ -22,6 +22,7 @@ import httpx
 
 from domain.clock import Clock
 from domain.models import OutboxEvent, WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from domain.observe import WEBHOOK_ATTEMPT, observe
 from domain.outbox import EVENT_TYPES, as_message
 from domain.policy import WEBHOOK_POLICY
 from domain.rejections import InvalidInput, NotFound
@@ -122,6 +123,7 @@ async def _attempt(delivery: WebhookDelivery, clock: Clock, post: Post) -> None:
     delivery.attempts += 1
     await WebhookAttempt.create(delivery_id=delivery.id, number=delivery.attempts, status_code=status_code, error=error,
                                 attempted_at=now, duration_ms=int((time.monotonic() - started) * 1000))
+    observe(WEBHOOK_ATTEMPT, ok=status_code is not None and 200 <= status_code < 300, status_code=status_code)
     if status_code is not None and 200 <= status_code < 300:
         delivery.status, delivery.delivered_at = "delivered", now
         await WebhookEndpoint.filter(id=endpoint.id).update(consecutive_failures=0)

@@ -10,6 +10,7 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
+from starlette.middleware import Middleware
 from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
@@ -24,6 +25,8 @@ from domain.config import Settings
 from domain.db import ensure_sqlite_folder, tortoise_config
 from schema.build import build_schema
 from schema.context import Context
+from schema.metrics import Metrics
+from schema.observability import RequestContext
 from workers.realtime import Broadcaster
 
 
@@ -59,6 +62,34 @@ class StandingGraphQL(GraphQL):
 
 async def healthz(request: Request) -> JSONResponse:
     return JSONResponse({"status": "ok"})
+
+
+async def readyz(request: Request) -> JSONResponse:
+    """Ready when the database answers and, if configured, Redis does too."""
+    checks: dict[str, str] = {}
+    try:
+        from tortoise import connections
+
+        await connections.get("default").execute_query("SELECT 1")
+        checks["database"] = "ok"
+    except Exception as exc:  # noqa: BLE001 - reported, not raised
+        checks["database"] = f"unreachable: {type(exc).__name__}"
+    redis_url = request.app.state.settings.redis_url
+    if redis_url:
+        from redis.asyncio import Redis
+
+        client = Redis.from_url(redis_url, socket_connect_timeout=2, socket_timeout=2)
+        try:
+            await client.ping()
+            checks["redis"] = "ok"
+        except Exception as exc:  # noqa: BLE001
+            checks["redis"] = f"unreachable: {type(exc).__name__}"
+        finally:
+            await client.aclose()
+    else:
+        checks["redis"] = "not configured (embedded mode)"
+    ready = all(v == "ok" or v.startswith("not configured") for v in checks.values())
+    return JSONResponse({"status": "ready" if ready else "not ready", "checks": checks}, status_code=200 if ready else 503)
 
 
 async def certificate(request: Request) -> Response:
@@ -169,6 +200,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
     )
     routes = [
         Route("/healthz", healthz),
+        Route("/readyz", readyz),
         Route("/certificates/{code:str}.pdf", certificate, methods=["GET"]),
         Route("/graphql", graphql, methods=["GET", "POST"]),
         WebSocketRoute("/graphql", graphql),
@@ -176,6 +208,15 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        metrics.start()
+        try:
+            async with _managed(app):
+                yield
+        finally:
+            metrics.stop()
+
+    @asynccontextmanager
+    async def _managed(app: Starlette) -> AsyncIterator[None]:
         if not manage_database:
             yield
             return
@@ -184,7 +225,11 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
             async with timers(settings, graphql.clock), realtime(app, settings):
                 yield
 
-    app = Starlette(routes=routes, lifespan=lifespan)
+    broadcaster = Broadcaster()
+    metrics = Metrics(subscribers=lambda: broadcaster.subscribers)
+    routes.append(Route("/metrics", metrics.endpoint))
+    app = Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(RequestContext, metrics=metrics)])
     app.state.settings = settings
-    app.state.broadcaster = Broadcaster()
+    app.state.broadcaster = broadcaster
+    app.state.metrics = metrics
     return app

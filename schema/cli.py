@@ -34,8 +34,11 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
     if args.migrate:
         asyncio.run(db.migrate(settings.database_url))
+    from schema.observability import configure_logging
+
+    configure_logging()
     uvicorn.run(create_app(settings), host=args.host or settings.host, port=args.port or settings.port,
-                workers=1, log_level="info")
+                workers=1, log_config=None)
     return 0
 
 
@@ -125,6 +128,9 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
 
     from workers.settings import WorkerSettings, redis_settings
 
+    from schema.observability import configure_logging
+
+    configure_logging()
     run_worker(WorkerSettings, redis_settings=redis_settings(settings), burst=args.burst)  # type: ignore[arg-type]
     return 0
 
