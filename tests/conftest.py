@@ -189,6 +189,20 @@ async def world(orm: str, clock: FixedClock) -> World:
     return w
 
 
+@pytest.fixture
+def admin_secret(database_url: str) -> str:
+    """An admin token made outside any test's ORM context, for tests whose app owns the database."""
+
+    async def make() -> str:
+        await db.connect(database_url)
+        try:
+            return await issue("demo", TokenRole.ADMIN, FixedClock())
+        finally:
+            await db.disconnect()
+
+    return asyncio.run(make())
+
+
 class SqlCounter(logging.Handler):
     """Counts SQL statements Tortoise sends, from its db_client debug log."""
 

@@ -6,29 +6,15 @@ import asyncio
 import json
 import logging
 
-import pytest
 from starlette.testclient import TestClient
 
 from domain import db
-from domain.access import TokenRole, create_token, get_or_create_organization
-from domain.clock import FixedClock
 from domain.config import Settings
 from schema.app import create_app
 from schema.observability import JsonFormatter, request_id
 from tests.live_server import free_port
 
 
-@pytest.fixture
-def admin_secret(database_url: str) -> str:
-    async def make() -> str:
-        await db.connect(database_url)
-        try:
-            organization = await get_or_create_organization("demo", FixedClock())
-            return (await create_token(organization=organization, role=TokenRole.ADMIN, clock=FixedClock())).secret
-        finally:
-            await db.disconnect()
-
-    return asyncio.run(make())
 
 
 def test_healthz_and_readyz_in_embedded_mode(database_url):

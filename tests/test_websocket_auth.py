@@ -2,33 +2,17 @@
 
 from __future__ import annotations
 
-import asyncio
 
 import pytest
 from starlette.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 
-from domain import db
-from domain.access import TokenRole, create_token, get_or_create_organization
-from domain.clock import FixedClock
 from domain.config import Settings
 from schema.app import create_app
 
 PROTOCOL = "graphql-transport-ws"
 
 
-@pytest.fixture
-def admin_secret(database_url: str) -> str:
-    async def make() -> str:
-        await db.connect(database_url)
-        try:
-            organization = await get_or_create_organization("demo", FixedClock())
-            issued = await create_token(organization=organization, role=TokenRole.ADMIN, clock=FixedClock())
-            return issued.secret  # type: ignore[union-attr]
-        finally:
-            await db.disconnect()
-
-    return asyncio.run(make())
 
 
 @pytest.fixture
