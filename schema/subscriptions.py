@@ -9,8 +9,7 @@ import strawberry
 from strawberry.types import Info
 
 from domain.access import TokenRole
-from domain.outbox import BADGE_CHANGED, NUDGE_CREATED, STANDING_CHANGED, events_after, latest_id
-from domain.models import OutboxEvent
+from domain.outbox import BADGE_CHANGED, NUDGE_CREATED, STANDING_CHANGED, as_message, events_after, latest_id
 from schema.context import principal_of
 from schema.errors import AuthError
 from schema.ids import parse_participant_id
@@ -33,11 +32,12 @@ class ChangeEvent:
     occurred_at: datetime
 
     @classmethod
-    def from_row(cls, row: OutboxEvent) -> "ChangeEvent":
+    def from_message(cls, m: dict) -> "ChangeEvent":
         return cls(
-            cursor=strawberry.ID(str(row.id)), type=row.type, organization_id=strawberry.ID(str(row.organization_id)),
-            participant_id=strawberry.ID(str(row.participant_id)), machine=row.machine, event=row.event,
-            from_state=row.from_state, to_state=row.to_state, reason_code=row.reason_code, occurred_at=row.occurred_at,
+            cursor=strawberry.ID(str(m["id"])), type=m["type"], organization_id=strawberry.ID(str(m["organization_id"])),
+            participant_id=strawberry.ID(str(m["participant_id"])), machine=m["machine"], event=m["event"],
+            from_state=m["from_state"], to_state=m["to_state"], reason_code=m["reason_code"],
+            occurred_at=datetime.fromisoformat(m["occurred_at"]),
         )
 
 
@@ -55,31 +55,44 @@ def _scope(info: Info, organization_id: strawberry.ID | None, participant_id: st
 
 async def stream(
     broadcaster: Broadcaster, *, organization_id: int, participant_id: int | None, types: list[str], after: int | None,
-) -> AsyncGenerator[OutboxEvent, None]:
-    """Every matching committed event after `after` (or from now), in id order, exactly once."""
-    queue = broadcaster.subscribe()  # first, so nothing committed during the replay is missed
+) -> AsyncGenerator[dict, None]:
+    """Every matching committed event after `after` (or from now), in id order, exactly once.
+
+    The queue is opened before the replay reads the database, so an event committed after the replay's
+    read is on the queue, and one committed before it is in the replay: no gap. Ids already yielded are
+    skipped: no duplicate. The process's Feed publishes every committed event in id order, so live
+    messages are used as they come; only a queue that overflowed re-reads the database.
+    """
+    queue = broadcaster.subscribe()
     try:
         cursor = after if after is not None else await latest_id()
 
-        async def replay() -> AsyncGenerator[OutboxEvent, None]:
+        async def replay() -> AsyncGenerator[dict, None]:
             nonlocal cursor
             while batch := await events_after(cursor, organization_id=organization_id, participant_id=participant_id,
                                               types=types, limit=REPLAY_BATCH):
                 for event in batch:
                     cursor = event.id
-                    yield event
+                    yield as_message(event)
 
-        async for event in replay():
-            yield event
+        async for message in replay():
+            yield message
         while True:
             message = await queue.get()
-            if message is RESYNC or message["id"] > cursor:
-                # The live message says "something newer is committed": read it (and anything a lost
-                # message would have carried) from the database, from our own cursor.
-                async for event in replay():
-                    yield event
+            if message is RESYNC:
+                async for missed in replay():
+                    yield missed
+            elif message["id"] > cursor:
+                cursor = message["id"]
+                if _matches(message, organization_id, participant_id, types):
+                    yield message
     finally:
         broadcaster.unsubscribe(queue)
+
+
+def _matches(message: dict, organization_id: int, participant_id: int | None, types: list[str]) -> bool:
+    return (message["organization_id"] == organization_id and message["type"] in types
+            and (participant_id is None or message["participant_id"] == participant_id))
 
 
 def _broadcaster(info: Info) -> Broadcaster:
@@ -105,7 +118,7 @@ class Subscription:
         org, participant = _scope(info, organization_id, participant_id)
         async for event in stream(_broadcaster(info), organization_id=org, participant_id=participant,
                                   types=[STANDING_CHANGED], after=_after(after)):
-            yield ChangeEvent.from_row(event)
+            yield ChangeEvent.from_message(event)
 
     @strawberry.subscription(description="Badge awards and revocations, replayed from `after`, then live.")
     async def badge_changed(
@@ -115,7 +128,7 @@ class Subscription:
         org, participant = _scope(info, organization_id, participant_id)
         async for event in stream(_broadcaster(info), organization_id=org, participant_id=participant,
                                   types=[BADGE_CHANGED], after=_after(after)):
-            yield ChangeEvent.from_row(event)
+            yield ChangeEvent.from_message(event)
 
     @strawberry.subscription(description="Nudges, replayed from `after`, then live.")
     async def nudge_created(
@@ -125,4 +138,4 @@ class Subscription:
         org, participant = _scope(info, organization_id, participant_id)
         async for event in stream(_broadcaster(info), organization_id=org, participant_id=participant,
                                   types=[NUDGE_CREATED], after=_after(after)):
-            yield ChangeEvent.from_row(event)
+            yield ChangeEvent.from_message(event)
