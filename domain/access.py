@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 
@@ -72,18 +74,80 @@ async def create_token(
     return IssuedToken(token, secret)
 
 
+# How long a process may go on trusting a token it has looked up. Revoking through `revoke_token`
+# takes effect at once in the revoking process; another process (`standing token revoke`, another
+# API worker) refuses the token at most this many seconds later.
+TOKEN_CACHE_SECONDS = 5.0
+
+
+class TokenCache:
+    """Principals of recently seen tokens, by secret hash, each trusted for `ttl` seconds.
+
+    Only valid tokens are kept (an unknown secret is looked up every time, so nobody can fill the
+    cache with junk), and at most `maxsize` of them: the oldest go first.
+    """
+
+    def __init__(self, ttl: float = TOKEN_CACHE_SECONDS, *, maxsize: int = 10_000,
+                 now: Callable[[], float] = time.monotonic) -> None:
+        self.ttl, self.maxsize, self.now = ttl, maxsize, now
+        self._entries: dict[str, tuple[float, Principal]] = {}
+
+    def get(self, secret_hash: str) -> Principal | None:
+        entry = self._entries.get(secret_hash)
+        if entry is None:
+            return None
+        if self.now() >= entry[0]:
+            del self._entries[secret_hash]
+            return None
+        return entry[1]
+
+    def put(self, secret_hash: str, principal: Principal) -> None:
+        self._entries.pop(secret_hash, None)
+        while len(self._entries) >= self.maxsize:
+            del self._entries[next(iter(self._entries))]
+        self._entries[secret_hash] = (self.now() + self.ttl, principal)
+
+    def forget(self, token_id: int | None = None) -> None:
+        """Drop one token (by id), or every token."""
+        if token_id is None:
+            self._entries.clear()
+            return
+        for key in [k for k, (_, p) in self._entries.items() if p.token_id == token_id]:
+            del self._entries[key]
+
+
+TOKENS = TokenCache()
+
+
+def forget_tokens() -> None:
+    """Empty this process's token cache (tests and benchmarks use it to start cold)."""
+    TOKENS.forget()
+
+
 async def authenticate(secret: str) -> Principal | None:
-    """The principal behind a bearer secret, or None when it is unknown or revoked."""
+    """The principal behind a bearer secret, or None when it is unknown or revoked.
+
+    Looked up in the database at most once per TOKEN_CACHE_SECONDS per process; see TokenCache.
+    """
     if not secret.startswith(TOKEN_PREFIX):
         return None
-    token = await ApiToken.filter(secret_hash=hash_secret(secret), revoked_at=None).first()
-    if token is None:
+    secret_hash = hash_secret(secret)
+    if (principal := TOKENS.get(secret_hash)) is not None:
+        return principal
+    tokens = await ApiToken.filter(secret_hash=secret_hash, revoked_at=None).limit(1).values_list(
+        "id", "role", "organization_id", "participant_id")
+    if not tokens:
         return None
-    return Principal(token.id, TokenRole(token.role), token.organization_id, token.participant_id)
+    token_id, role, organization_id, participant_id = tokens[0]
+    principal = Principal(token_id, TokenRole(role), organization_id, participant_id)
+    TOKENS.put(secret_hash, principal)
+    return principal
 
 
 async def revoke_token(token_id: int, clock: Clock) -> bool:
-    return await ApiToken.filter(id=token_id, revoked_at=None).update(revoked_at=clock.now()) == 1
+    revoked = await ApiToken.filter(id=token_id, revoked_at=None).update(revoked_at=clock.now()) == 1
+    TOKENS.forget(token_id)
+    return revoked
 
 
 async def get_or_create_organization(slug: str, clock: Clock, name: str | None = None) -> Organization:
@@ -99,6 +163,41 @@ def visible_participants(principal: Principal) -> QuerySet[Participant]:
     if principal.role is TokenRole.PARTICIPANT:
         query = query.filter(id=principal.participant_id)
     return query
+
+
+_PARTICIPANT_BY_ID: dict[str, str] = {}
+
+
+def _participant_by_id_sql(dialect: str) -> str | None:
+    """`visible_participants(p).filter(id=...)` for one row, written once per dialect."""
+    if dialect not in {"postgres", "sqlite"}:
+        return None
+    if dialect not in _PARTICIPANT_BY_ID:
+        columns = ", ".join(f'"{c}"' for c in Participant._meta.db_fields)
+        first, second = ("$1", "$2") if dialect == "postgres" else ("?", "?")
+        _PARTICIPANT_BY_ID[dialect] = (
+            f'SELECT {columns} FROM "{Participant._meta.db_table}" '
+            f'WHERE "id" = {first} AND "organization_id" = {second} LIMIT 1'
+        )
+    return _PARTICIPANT_BY_ID[dialect]
+
+
+async def visible_participant(principal: Principal, participant_id: int) -> Participant | None:
+    """One participant this principal may read, or None: the same rule as `visible_participants`.
+
+    The API's hottest read, so its SQL is written once rather than built by the query builder
+    on every request; it is one statement either way.
+    """
+    if principal.role is TokenRole.PARTICIPANT and participant_id != principal.participant_id:
+        return None
+    if not 0 < participant_id < 2**31:  # no row has such an id (the column is a 32-bit integer)
+        return None
+    client = Participant._meta.db
+    sql = _participant_by_id_sql(client.capabilities.dialect)
+    if sql is None:
+        return await visible_participants(principal).filter(id=participant_id).first()
+    _, rows = await client.execute_query(sql, [participant_id, principal.organization_id])
+    return Participant._init_from_db(**rows[0]) if rows else None
 
 
 def can_read(principal: Principal, participant: Participant) -> bool:

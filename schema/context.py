@@ -20,7 +20,14 @@ class Context:
     request: Any = None
     response: Any = None
     connection_params: dict[str, Any] | None = None
-    loaders: Loaders = field(default_factory=Loaders)
+    _loaders: Loaders | None = field(default=None, repr=False)
+
+    @property
+    def loaders(self) -> Loaders:
+        """Made on first use: most requests (one participant's standing) need none."""
+        if self._loaders is None:
+            self._loaders = Loaders()
+        return self._loaders
 
 
 def principal_of(info: Info) -> Principal:

@@ -34,7 +34,7 @@ async def _load_histories(keys: list[HistoryKey]) -> list[list[TransitionRecord]
     return [pages[key] for key in keys]
 
 
-async def _load_badges(participant_ids: list[int]) -> list[BadgeRecord | None]:
+async def load_badges(participant_ids: list[int]) -> list[BadgeRecord | None]:
     found = {b.participant_id: b for b in await BadgeRecord.filter(participant_id__in=set(participant_ids))}
     return [found.get(i) for i in participant_ids]
 
@@ -47,4 +47,4 @@ class Loaders:
     history: DataLoader[HistoryKey, list[TransitionRecord]] = field(
         default_factory=lambda: DataLoader(load_fn=_load_histories)
     )
-    badge: DataLoader[int, BadgeRecord | None] = field(default_factory=lambda: DataLoader(load_fn=_load_badges))
+    badge: DataLoader[int, BadgeRecord | None] = field(default_factory=lambda: DataLoader(load_fn=load_badges))

@@ -25,7 +25,7 @@ async def _visible_participant(info: Info, id: str) -> ParticipantNode | None:
     participant_id = parse_participant_id(id)
     if participant_id is None:
         return None
-    row = await access.visible_participants(principal_of(info)).filter(id=participant_id).first()
+    row = await access.visible_participant(principal_of(info), participant_id)
     return ParticipantNode.from_row(row) if row else None
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import inspect
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -10,17 +11,21 @@ import strawberry
 from strawberry import relay
 from strawberry.scalars import JSON
 from strawberry.types import Info
+from strawberry.types.nodes import FragmentSpread, InlineFragment
+from strawberry.types.unset import UNSET, UnsetType
 
 from domain import access
 from domain.actors import Actor as DomainActor
 from domain.actors import ActorKind as DomainActorKind
 from domain.machines import machine_name
 from domain.models import Organization as OrganizationRow
+from domain.models import BadgeRecord
 from domain.models import Participant as ParticipantRow
 from domain.models import TransitionRecord
 from domain.standing import allowed_events
 from schema.badge_types import Badge
 from schema.context import principal_of
+from schema.loaders import load_badges
 from schema.enums import ActorKind, Role, StandingEvent, StandingState, TokenRole
 
 MAX_PAGE = 100
@@ -125,6 +130,10 @@ class Standing:
         )
 
 
+def _email(self, info: Info) -> str | None:
+    return self.row.email if access.can_see_contact(principal_of(info), self.row) else None
+
+
 @strawberry.type(name="Participant")
 class ParticipantNode(relay.Node):
     id: relay.NodeID[int]
@@ -137,6 +146,8 @@ class ParticipantNode(relay.Node):
     program_review: bool = strawberry.field(description="Sent to program review for repeated non-responsiveness.")
     created_at: datetime
     row: strawberry.Private[ParticipantRow]
+    # Set when the page this node is on loaded every badge at once (see ParticipantConnection).
+    badge_record: strawberry.Private[BadgeRecord | None | UnsetType] = UNSET
 
     @classmethod
     def from_row(cls, row: ParticipantRow) -> "ParticipantNode":
@@ -145,22 +156,29 @@ class ParticipantNode(relay.Node):
             version=row.version, profile_visible=row.profile_visible,
             booking_needs_approval=row.booking_needs_approval, program_review=row.program_review,
             created_at=row.created_at, row=row,
+            # A plain attribute, not a resolver: graphql-core reads it without calling into Strawberry.
+            standing=Standing(
+                state=StandingState(row.standing), since=row.standing_since,
+                suspended_until=row.suspended_until, machine=machine_name(row.role), row=row,
+            ),
         )
 
-    @strawberry.field(description="Only admins and the participant themself see contact details.")
-    def email(self, info: Info) -> str | None:
-        return self.row.email if access.can_see_contact(principal_of(info), self.row) else None
+    @classmethod
+    def resolve_typename(cls, root: "ParticipantNode", info: Info) -> str:
+        return "Participant"  # what relay.Node reads from info.path on every node, known in advance
 
-    @strawberry.field
-    def standing(self) -> Standing:
-        row = self.row
-        return Standing(
-            state=StandingState(row.standing), since=row.standing_since,
-            suspended_until=row.suspended_until, machine=machine_name(row.role), row=row,
-        )
+    email: str | None = strawberry.field(
+        resolver=_email, description="Only admins and the participant themself see contact details.")
+    standing: Standing
 
     @strawberry.field(description="The Accountability Badge, its evidence and perks.")
-    async def badge(self, info: Info) -> Badge:
+    def badge(self, info: Info) -> Badge:
+        # Sync when the page preloaded the badge; otherwise an awaitable, which graphql-core awaits.
+        if self.badge_record is not UNSET:
+            return Badge.from_record(self.row, self.badge_record)
+        return self._load_badge(info)  # type: ignore[return-value]
+
+    async def _load_badge(self, info: Info) -> Badge:
         return Badge.from_record(self.row, await info.context.loaders.badge.load(self.row.id))
 
     @strawberry.field
@@ -175,11 +193,43 @@ class ParticipantNode(relay.Node):
         return [by_id.get(int(i)) if str(i).isdigit() else None for i in node_ids]
 
 
+def selects(selections: Iterable, path: tuple[str, ...]) -> bool:
+    """Whether a selection set asks for `path` (field names), through fragments too."""
+    for selection in selections:
+        if isinstance(selection, (FragmentSpread, InlineFragment)):
+            if selects(selection.selections, path):
+                return True
+        elif selection.name == path[0] and (len(path) == 1 or selects(selection.selections, path[1:])):
+            return True
+    return False
+
+
 @strawberry.type
 class ParticipantConnection(relay.ListConnection[ParticipantNode]):
     @classmethod
     def resolve_node(cls, node: ParticipantRow, *, info: Info, **kwargs) -> ParticipantNode:
         return ParticipantNode.from_row(node)
+
+    @classmethod
+    def resolve_connection(cls, nodes, *, info: Info, **kwargs):
+        """The page, with every node's badge loaded in one statement when the query asks for badges,
+        so that `badge` resolves without an await per node."""
+        page = super().resolve_connection(nodes, info=info, **kwargs)
+        if not any(selects(field.selections, ("edges", "node", "badge")) for field in info.selected_fields):
+            return page
+
+        async def with_badges():
+            connection = await page if inspect.isawaitable(page) else page
+            found = [edge.node for edge in connection.edges]
+            if found:
+                # One statement for the page, straight from the loader's batch function: going through
+                # the DataLoader would only add a future per node.
+                records = await load_badges([node.row.id for node in found])
+                for node, record in zip(found, records):
+                    node.badge_record = record
+            return connection
+
+        return with_badges()
 
 
 @strawberry.type(description="A profile the other role may see in its directory. No standing, no contact.")
