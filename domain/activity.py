@@ -19,6 +19,7 @@ from domain.models import (
 from domain.policy import ACTIVITY_POLICY
 from domain.rejections import ActivityRejection, InvalidInput, NotFound, NotPermitted
 from domain.roles import Role
+from domain.text import NUL_PROBLEM, has_nul
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,8 @@ async def _member(acting: Acting, participant_id: int, role: Role, field: str) -
 def _text(value: str, field: str, limit: int = 300) -> InvalidInput | None:
     if not value or not value.strip():
         return InvalidInput(field, "must not be empty")
+    if has_nul(value):
+        return InvalidInput(field, NUL_PROBLEM)
     if len(value) > limit:
         return InvalidInput(field, f"at most {limit} characters")
     return None

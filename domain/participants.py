@@ -10,12 +10,13 @@ from tortoise.expressions import Case, Q, Subquery, Value, When
 from tortoise.queryset import QuerySet
 
 from domain.clock import Clock
-from domain.machines import machine_class
 from domain.deadlines import schedule
+from domain.machines import machine_class
 from domain.models import BadgeRecord, DeadlineKind, Participant
 from domain.policy import TIME_POLICY
 from domain.rejections import InvalidInput, NotFound, StaleVersion
 from domain.roles import Role
+from domain.text import NUL_PROBLEM, has_nul
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -28,6 +29,10 @@ class ProfileInput:
 
 
 def validate_profile(profile: ProfileInput, *, creating: bool) -> InvalidInput | None:
+    for field_name, value in (("displayName", profile.display_name), ("email", profile.email),
+                              ("timezone", profile.timezone)):
+        if has_nul(value):
+            return InvalidInput(field_name, NUL_PROBLEM)
     if profile.display_name is not None or creating:
         name = (profile.display_name or "").strip()
         if not name:

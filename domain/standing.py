@@ -12,10 +12,11 @@ from datetime import datetime
 from typing import Any
 
 from statemachine.exceptions import TransitionNotAllowed as MachineRefused
+from tortoise.exceptions import OperationalError
 from tortoise.transactions import in_transaction
 
-from domain.actors import Actor
 from domain import outbox
+from domain.actors import Actor
 from domain.badges import revoke_for_standing
 from domain.clock import Clock
 from domain.deadlines import deadlines_for_standing
@@ -24,8 +25,10 @@ from domain.models import Participant, TransitionRecord
 from domain.observe import TRANSITION, observe
 from domain.policy import STANDING_POLICY, StandingPolicy
 from domain.rejections import InvalidInput, NotFound, Rejection, StaleVersion, TransitionNotAllowed
+from domain.text import NUL_PROBLEM, has_nul
 
 MAX_REASON_LENGTH = 2000
+SNAPSHOT_RETRIES = 5
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,10 @@ class _Conflict(Exception):
 
 def validate_command(cmd: StandingCommand) -> InvalidInput | None:
     reason = cmd.reason.strip()
+    if has_nul(reason):
+        return InvalidInput("reason", NUL_PROBLEM)
+    if has_nul(cmd.evidence):
+        return InvalidInput("evidence", NUL_PROBLEM)
     if cmd.actor.is_admin and not reason:
         return InvalidInput("reason", "every admin action needs a reason")
     if len(reason) > MAX_REASON_LENGTH:
@@ -69,11 +76,18 @@ async def apply_event(
 ) -> TransitionApplied | Rejection:
     if (invalid := validate_command(cmd)) is not None:
         return invalid
-    try:
-        async with in_transaction() as conn:
-            result = await _apply_locked(cmd, clock.now(), policy, conn)
-    except _Conflict as conflict:
-        return StaleVersion(cmd.participant_id, cmd.expected_version or conflict.actual - 1, conflict.actual)
+    for attempt in range(SNAPSHOT_RETRIES):
+        try:
+            async with in_transaction() as conn:
+                result = await _apply_locked(cmd, clock.now(), policy, conn)
+            break
+        except _Conflict as conflict:
+            return StaleVersion(cmd.participant_id, cmd.expected_version or conflict.actual - 1, conflict.actual)
+        except OperationalError as exc:
+            # SQLite: another process committed between our read and our write (SQLITE_BUSY_SNAPSHOT).
+            # Nothing was written; run the whole decision again on fresh data.
+            if "locked" not in str(exc) or attempt == SNAPSHOT_RETRIES - 1:
+                raise
     if isinstance(result, TransitionApplied):
         record = result.record
         observe(TRANSITION, machine=record.machine, from_state=record.from_state, to_state=record.to_state,
