@@ -161,6 +161,31 @@ def cmd_sweep(args: argparse.Namespace, settings: Settings) -> int:
     return _with_database(settings, work)
 
 
+def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
+    from domain.demo import DemoRefused, DemoSize, build_demo
+    from schema.progress import ProgressBar
+
+    asyncio.run(db.migrate(settings.database_url))  # idempotent: a fresh database works too
+
+    async def work() -> int:
+        started = SystemClock().now()
+        try:
+            result = await build_demo(slug=args.org, size=DemoSize(args.mentors, args.proteges), seed=args.seed,
+                                      now=started, progress=ProgressBar("simulating six months"))
+        except DemoRefused as refused:
+            print(f"error: {refused}", file=sys.stderr)
+            return 2
+        elapsed = (SystemClock().now() - started).total_seconds()
+        print(f"simulated six months ending {started:%Y-%m-%d %H:%M} UTC (seed {args.seed}) in {elapsed:.1f}s")
+        print("\n".join(result.summary()))
+        print("Open http://127.0.0.1:8000/graphql and send the header "
+              "{\"Authorization\": \"Bearer <token>\"} with this admin token, shown once:")
+        print(result.admin_token)
+        return 0
+
+    return _with_database(settings, work)
+
+
 def cmd_export_schema(args: argparse.Namespace, settings: Settings) -> int:
     from schema.build import schema_sdl
 
@@ -222,6 +247,20 @@ def build_parser() -> argparse.ArgumentParser:
     importer.add_argument("file", help="the .jsonl file")
     importer.add_argument("--org", required=True, help="organization slug; created if it does not exist yet")
     importer.set_defaults(run=cmd_import)
+
+    from domain.demo import DEFAULT_SEED, DemoSize
+
+    demo = commands.add_parser(
+        "demo", help="fill the database with a realistic organization: six months of a mentorship program",
+        description="Simulates a program through the real use cases, ending now, with participants in every "
+                    "standing state and badge status. Prints an admin token on its last line. Refuses to run "
+                    "twice into the same organization.",
+    )
+    demo.add_argument("--org", default="demo", help="organization slug (default: demo); created if needed")
+    demo.add_argument("--mentors", type=int, default=DemoSize.mentors, help="how many mentors (default: %(default)s)")
+    demo.add_argument("--proteges", type=int, default=DemoSize.proteges, help="how many protégés (default: %(default)s)")
+    demo.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed: the same seed tells the same story")
+    demo.set_defaults(run=cmd_demo)
 
     export = commands.add_parser("export-schema", help="print or write the GraphQL SDL")
     export.add_argument("--output", "-o", default="-", help="file to write, or - for stdout (default)")
