@@ -447,13 +447,13 @@ class _Simulation:
                                      "Support plan completed: two months of on-time sessions and notes since the notice"))
         elif story == "suspended":
             suspend = self.days_before_end(6, 25)
-            at(suspend, partial(self.suspend, m, end + DAY * rng.uniform(10, 40)))
+            at(suspend, partial(self.suspend, m, self.office(end + DAY * rng.uniform(10, 40))))
         elif story == "suspension_served":
             suspend = days(10, 20)
-            at(suspend, partial(self.suspend, m, suspend + DAY * rng.uniform(14, 28)))
+            at(suspend, partial(self.suspend, m, self.office(suspend + DAY * rng.uniform(14, 28))))
         elif story == "removed_after_suspension":
             suspend = days(10, 15)
-            at(suspend, partial(self.suspend, m, suspend + 45 * DAY))
+            at(suspend, partial(self.suspend, m, self.office(suspend + 45 * DAY)))
             at(self.office(suspend + DAY * rng.uniform(10, 20)), partial(
                 self.remove, m, "Final action: a second mentee reported harassment during the suspension (Mentor Code 1)"))
         elif story == "removed_recently":
