@@ -3,8 +3,8 @@
 Six months of a mentorship program are replayed on a FixedClock that ends at `now`, so the data
 looks current. Every row is written the way production writes it: activity through
 `domain.activity` and `after_activity`, admin decisions through `apply_event`, time-based rules by
-`sweep` (every simulated hour) and badges by `evaluate_badges` (every simulated week, and once at
-the end). Nothing is inserted behind the rules' back: a protégé is in `warning` because the sweep
+`sweep` (in the hour each deadline falls due, and every night) and badges by `evaluate_badges`
+(every two simulated weeks, and once at the end). Nothing is inserted behind the rules' back: a protégé is in `warning` because the sweep
 found 60 days without activity, a mentor's notice is cleared because it decayed.
 
 Participants follow stories (an engaged protégé, one who drifts away, one who misses sessions, a
@@ -252,7 +252,6 @@ MIN_PROTEGES = sum(least for _, _, least in PROTEGE_STORIES) + 3
 WEIGHTS = {"exemplary": 3.0, "steady": 2.0, "lapsing": 4.0}  # how many protégés a mentor draws; scripts 1.0
 
 Action = Callable[[], Awaitable[None]]
-Rejection = InvalidInput | NotFound | NotPermitted
 
 
 class _Simulation:
@@ -297,10 +296,10 @@ class _Simulation:
         for day in range(self.days):
             self.at(self.start + day * DAY, partial(self.tick, day))
             self.at(self.start + day * DAY + 23 * HOUR + 59 * timedelta(minutes=1), self.sweep)  # the catch-up sweep
-        week = self.start + BADGE_EVERY + 3 * HOUR
-        while week <= self.end:
-            self.at(week, self.evaluate)
-            week += BADGE_EVERY
+        evaluation = self.start + BADGE_EVERY + 3 * HOUR  # when the worker's nightly job runs
+        while evaluation <= self.end:
+            self.at(evaluation, self.evaluate)
+            evaluation += BADGE_EVERY
         unregister = on_scheduled(self.deadline_scheduled)
         try:
             while self.queue:
@@ -815,7 +814,12 @@ async def build_demo(
     *, slug: str = "demo", size: DemoSize = DemoSize(), seed: int = DEFAULT_SEED, now: datetime,
     progress: Callable[[int, int], None] | None = None,
 ) -> DemoResult:
-    """Fill organization `slug` with a simulated program that ends at `now`; all or nothing."""
+    """Fill organization `slug` with a simulated program that ends at `now`; all or nothing.
+
+    Participants already in the organization are left alone. The sweep knows no organizations: overdue
+    deadlines elsewhere in the database would fire at simulated times, so run the demo on a fresh
+    database or on one whose deadlines are current (a running server keeps them so).
+    """
     if problem := size.problem():
         raise DemoRefused(problem)
     end = now.astimezone(timezone.utc)
