@@ -81,11 +81,16 @@ def validate_overrides(overrides: dict[str, Any]) -> str | None:
         for key, change in (changes or {}).items():
             if key not in keys:
                 return f"unknown {role_name} criterion {key!r}"
+            criterion = BADGE_POLICIES[Role(role_name)].criterion(key)
             for field, value in change.items():
                 if field not in {"threshold", "window_days"}:
                     return f"{role_name}.{key}: unknown setting {field!r}"
-                if not isinstance(value, (int, float)) or value <= 0:
+                if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
                     return f"{role_name}.{key}.{field}: must be a positive number"
+                if field == "threshold" and criterion.measure is Measure.RATE and value > 1:
+                    return f"{role_name}.{key}.threshold: a rate is at most 1 (100%)"
+                if field == "window_days" and (criterion.window is None or not isinstance(value, int)):
+                    return f"{role_name}.{key}.window_days: only windowed criteria take a whole number of days"
     return None
 
 

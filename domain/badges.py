@@ -110,6 +110,14 @@ async def evaluate_badges(
     return changes
 
 
+async def evaluate_everyone(clock: Clock) -> list[BadgeChange]:
+    """The nightly run: every organization, set-based, one at a time."""
+    changes: list[BadgeChange] = []
+    for organization_id in await Organization.all().values_list("id", flat=True):
+        changes += await evaluate_badges(clock=clock, organization_id=organization_id)
+    return changes
+
+
 async def _participants(organization_id: int | None, participant_ids: list[int] | None) -> list[Participant]:
     query = Participant.all()
     if organization_id is not None:

@@ -1,4 +1,4 @@
-"""The `standing` command: serve, migrate, token, export-schema."""
+"""The `standing` command: serve, worker, migrate, token, import, sweep, demo, export-schema, diagrams."""
 
 from __future__ import annotations
 

@@ -136,3 +136,11 @@ async def test_the_certificate_is_a_real_pdf_for_the_protege_and_their_organizat
     assert (await gql.http.get(url, headers={"Authorization": f"Bearer {world.admin}"})).status_code == 200
     mentor_code = (await BadgeRecord.get(participant_id=world.mentor.id)).certificate_code
     assert (await gql.http.get(f"/certificates/{mentor_code}.pdf", headers={"Authorization": f"Bearer {world.admin}"})).status_code == 404
+
+
+async def test_activity_mutations_take_relay_global_ids_too(gql, world):
+    global_ids = (await gql.data("{ participants(first: 2) { edges { node { id role } } } }", token=world.admin))
+    ids = {e["node"]["role"]: e["node"]["id"] for e in global_ids["participants"]["edges"]}
+    sent = await gql.data('mutation($s: ID!, $r: ID!) { sendMessage(senderId: $s, recipientId: $r) { __typename ... on Message { senderId } } }',
+                          {"s": ids["PROTEGE"], "r": ids["MENTOR"]}, token=world.admin)
+    assert sent["sendMessage"] == {"__typename": "Message", "senderId": str(world.protege.id)}

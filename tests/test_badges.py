@@ -118,3 +118,20 @@ async def test_population_evaluation_runs_one_query_per_criterion(world, acting,
     assert len(selects) == 1 + 2 * (1 + 5 + 1 + 1) + 2, selects
     writes = [s for s in sql_counter.statements if not s.lstrip().upper().startswith("SELECT")]
     assert len(writes) < 10, "evidence is written in bulk, not a statement per participant"
+
+
+@pytest.mark.parametrize(("overrides", "problem"), [
+    ({"protege": {"session_attendance": {"threshold": 4, "window_days": 90}}}, None),
+    ({"tutor": {}}, "unknown role 'tutor'"),
+    ({"mentor": {"charisma": {"threshold": 1}}}, "unknown mentor criterion 'charisma'"),
+    ({"protege": {"timely_response": {"threshold": 1.5}}}, "protege.timely_response.threshold: a rate is at most 1 (100%)"),
+    ({"protege": {"active_goal": {"window_days": 30}}},
+     "protege.active_goal.window_days: only windowed criteria take a whole number of days"),
+    ({"protege": {"goal_progress": {"window_days": 2.5}}},
+     "protege.goal_progress.window_days: only windowed criteria take a whole number of days"),
+    ({"mentor": {"smart_goals": {"threshold": 0}}}, "mentor.smart_goals.threshold: must be a positive number"),
+])
+def test_organization_overrides_are_validated(overrides, problem):
+    from domain.badge_policy import validate_overrides
+
+    assert validate_overrides(overrides) == problem

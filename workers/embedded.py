@@ -13,6 +13,7 @@ import logging
 from domain.clock import Clock
 from domain.deadlines import on_scheduled
 from domain.models import Deadline
+from domain.badges import evaluate_everyone as nightly_badges
 from domain.sweep import fire_deadline, sweep
 from domain.webhooks import deliver_due
 
@@ -56,10 +57,15 @@ class EmbeddedScheduler:
         task.add_done_callback(self._tasks.discard)
 
     async def _sweep_forever(self) -> None:
+        evaluated_on = None
         while True:
             try:
                 await sweep(self.clock)
                 await deliver_due(self.clock)  # webhook retries, in embedded mode
+                today = self.clock.now().date()
+                if evaluated_on != today:  # the worker's nightly badge run, once a day here
+                    await nightly_badges(self.clock)
+                    evaluated_on = today
             except Exception:  # noqa: BLE001 - a failed sweep is retried at the next interval
                 log.exception("embedded sweep failed")
             await asyncio.sleep(self.interval)

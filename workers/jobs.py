@@ -6,9 +6,8 @@ import logging
 from datetime import datetime, timezone
 from typing import Any
 
-from domain.badges import evaluate_badges
+from domain.badges import evaluate_everyone
 from domain.clock import Clock, SystemClock
-from domain.models import Organization
 from domain.sweep import fire_deadline, sweep
 from domain.webhooks import deliver_due, http_post
 
@@ -47,8 +46,6 @@ async def sweep_job(ctx: dict[str, Any]) -> int:
 
 async def nightly_badges_job(ctx: dict[str, Any]) -> int:
     """Everyone's badge, re-evaluated set-based, one organization at a time."""
-    changes = 0
-    for organization_id in await Organization.all().values_list("id", flat=True):
-        changes += len(await evaluate_badges(clock=_clock(ctx), organization_id=organization_id))
+    changes = len(await evaluate_everyone(_clock(ctx)))
     log.info("nightly badge evaluation: %d changes", changes)
     return changes

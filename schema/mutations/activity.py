@@ -20,6 +20,7 @@ from domain.leave import grant_leave
 from schema import activity_types as t
 from schema.context import admin_of, principal_of
 from schema.enums import Absentee, CommunityEventKind, GoalStatus, SessionStatus
+from schema.ids import parse_participant_id
 from schema.errors import AuthError, InvalidInputError, NotFoundError, NotPermittedError, to_graphql
 
 T = TypeVar("T")
@@ -48,7 +49,8 @@ async def finish(info: Info, result: Any, cls: type) -> Any:
 
 
 def _id(value: strawberry.ID) -> int:
-    return int(value) if str(value).isdigit() else -1  # unknown ids simply are not found
+    """A database id, or a Relay global id as `participant.id` returns it; unknown ids are not found."""
+    return parse_participant_id(value) or (int(value) if str(value).isdigit() else -1)
 
 
 GoalResult = Annotated[t.Goal | ERRORS, strawberry.union("GoalResult")]
