@@ -27,8 +27,7 @@ over all subscribers x events deliveries: p50, p99, max. Every delivery must arr
 Options: --subscribers, --events, --interval, --clients, --connect-concurrency, --compression
 deflate|none (what the client offers; browsers and Node's ws offer permessage-deflate), --redis-url
 (db 0 and 3 are refused), --database-url, --timeout, --json FILE, --profile FILE (py-spy, if
-installed in the venv, samples the server during the events), --proposed-stream (serve with the change
-proposed for schema/subscriptions.py patched in, to measure it; not the product). All load goes to 127.0.0.1 only.
+installed in the venv, samples the server during the events). All load goes to 127.0.0.1 only.
 """
 
 from __future__ import annotations
@@ -124,60 +123,6 @@ async def client_main(args: argparse.Namespace) -> None:
     print("DONE", flush=True)
 
 
-# --- the fix proposed for schema/subscriptions.py, measured with --proposed-stream --------------
-
-async def proposed_stream(broadcaster, *, organization_id, participant_id, types, after):
-    """schema.subscriptions.stream, except that live events come from the broadcast message instead of a
-    database read per subscriber per event. Sound because the process's one Feed hands every committed
-    event to every queue in id order, and this queue exists before the replay's last read."""
-    from datetime import datetime as _datetime
-
-    from domain.models import OutboxEvent
-    from domain.outbox import events_after, latest_id
-    from schema.subscriptions import REPLAY_BATCH
-    from workers.realtime import RESYNC
-
-    queue = broadcaster.subscribe()
-    try:
-        cursor = after if after is not None else await latest_id()
-
-        async def replay():
-            nonlocal cursor
-            while batch := await events_after(cursor, organization_id=organization_id, participant_id=participant_id,
-                                              types=types, limit=REPLAY_BATCH):
-                for event in batch:
-                    cursor = event.id
-                    yield event
-                if len(batch) < REPLAY_BATCH:
-                    break  # anything committed later reaches the queue
-
-        async for event in replay():
-            yield event
-        while True:
-            message = await queue.get()
-            if message is RESYNC:  # the queue overflowed: read what it lost from the database
-                async for event in replay():
-                    yield event
-                continue
-            if message["id"] <= cursor:
-                continue  # replayed already
-            cursor = message["id"]
-            if (message["organization_id"] == organization_id and message["type"] in types
-                    and (participant_id is None or message["participant_id"] == participant_id)):
-                fields = {k: v for k, v in message.items() if k != "occurred_at"}
-                yield OutboxEvent(**fields, occurred_at=_datetime.fromisoformat(message["occurred_at"]))
-    finally:
-        broadcaster.unsubscribe(queue)
-
-
-def serve_proposed(port: int) -> int:
-    import schema.subscriptions
-    from schema.cli import main as standing
-
-    schema.subscriptions.stream = proposed_stream
-    return standing(["serve", "--port", str(port)])
-
-
 # --- the coordinator ---------------------------------------------------------------------------
 
 def cpu_seconds(pid: int) -> float:
@@ -226,9 +171,8 @@ async def coordinator(args: argparse.Namespace) -> dict[str, Any]:
     base = f"http://127.0.0.1:{port}"
     ws_url = f"ws://127.0.0.1:{port}/graphql"
     log = tempfile.NamedTemporaryFile(prefix="bench-fanout-server-", suffix=".log", delete=False)
-    command = ([sys.executable, __file__, "--serve-proposed", "--port", str(port)] if args.proposed_stream
-               else STANDING + ["serve", "--port", str(port)])
-    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    server = subprocess.Popen(STANDING + ["serve", "--port", str(port)], cwd=ROOT, env=env, stdout=log,
+                              stderr=subprocess.STDOUT)
     clients: list[asyncio.subprocess.Process] = []
     outs: list[Path] = []
     try:
@@ -358,7 +302,6 @@ async def coordinator(args: argparse.Namespace) -> dict[str, Any]:
     figures = {
         "machine": info,
         "mode": f"with Redis ({args.redis_url})" if args.redis_url else "embedded (no Redis)",
-        "server": "proposed stream (no database read per live event)" if args.proposed_stream else "standing serve",
         "subscribers": args.subscribers,
         "client_processes": args.clients,
         "compression": args.compression,
@@ -408,10 +351,6 @@ def main() -> int:
     parser.add_argument("--timeout", type=float, default=600, help="bound on each phase, in seconds")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     parser.add_argument("--profile", type=Path, help="py-spy (in the venv) records the server during the events")
-    parser.add_argument("--proposed-stream", action="store_true",
-                        help="serve with the fix proposed for schema/subscriptions.py patched in (see proposed_stream)")
-    parser.add_argument("--serve-proposed", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     # the client process's own options
     parser.add_argument("--client", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
@@ -419,8 +358,6 @@ def main() -> int:
     parser.add_argument("--count", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.serve_proposed:
-        return serve_proposed(args.port)
     if args.client:
         import uvloop
 
