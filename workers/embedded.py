@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import logging
 
 from domain.clock import Clock
@@ -18,6 +19,7 @@ from domain.sweep import fire_deadline, sweep
 from domain.webhooks import deliver_due
 
 log = logging.getLogger("standing.embedded")
+EARLY_WAKE_MARGIN = 0.005  # seconds
 
 
 class EmbeddedScheduler:
@@ -45,16 +47,25 @@ class EmbeddedScheduler:
 
     async def _arm(self, deadline: Deadline) -> None:
         loop = asyncio.get_running_loop()
-        delay = max((deadline.due_at - self.clock.now()).total_seconds(), 0.0)
+        # The loop's timer may wake a hair early; a deadline is never fired before it is due.
+        delay = max((deadline.due_at - self.clock.now()).total_seconds(), 0.0) + EARLY_WAKE_MARGIN
         if previous := self._timers.pop(deadline.id, None):
             previous.cancel()
-        self._timers[deadline.id] = loop.call_later(delay, self._fire, deadline.id)
+        # A fresh context: deadlines are armed inside the scheduling transaction, whose connection
+        # (held in a context variable) is back in the pool by the time the timer fires.
+        self._timers[deadline.id] = loop.call_later(delay, self._fire, deadline.id, context=contextvars.Context())
 
     def _fire(self, deadline_id: int) -> None:
         self._timers.pop(deadline_id, None)
-        task = asyncio.create_task(fire_deadline(deadline_id, self.clock))
+        task = asyncio.create_task(self._fire_or_rearm(deadline_id))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+
+    async def _fire_or_rearm(self, deadline_id: int) -> None:
+        if await fire_deadline(deadline_id, self.clock) is None:
+            deadline = await Deadline.filter(id=deadline_id, fired_at=None).first()
+            if deadline is not None and deadline.due_at > self.clock.now():
+                await self._arm(deadline)  # woke early or was postponed: wait for the new due time
 
     async def _sweep_forever(self) -> None:
         evaluated_on = None

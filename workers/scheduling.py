@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from arq.connections import ArqRedis
 
 from domain.models import Deadline
+
+
+ARQ_MARGIN = timedelta(milliseconds=5)
 
 
 def job_id(deadline: Deadline) -> str:
@@ -16,8 +19,9 @@ def job_id(deadline: Deadline) -> str:
 
 def arq_listener(redis: ArqRedis):
     async def enqueue(deadline: Deadline) -> None:
-        # arq defers in wall-clock time; a deadline already past runs at once.
-        later = deadline.due_at if deadline.due_at > datetime.now(timezone.utc) else None
+        # arq defers in wall-clock milliseconds; a deadline already past runs at once. The margin keeps
+        # a job from waking a millisecond before its deadline and finding nothing due.
+        later = deadline.due_at + ARQ_MARGIN if deadline.due_at > datetime.now(timezone.utc) else None
         await redis.enqueue_job("fire_deadline_job", deadline.id, _job_id=job_id(deadline), _defer_until=later)
 
     return enqueue
