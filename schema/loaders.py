@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from strawberry.dataloader import DataLoader
 
@@ -36,6 +37,29 @@ async def _load_histories(keys: list[HistoryKey]) -> list[list[TransitionRecord]
 
 async def load_badges(participant_ids: list[int]) -> list[BadgeRecord | None]:
     found = {b.participant_id: b for b in await BadgeRecord.filter(participant_id__in=set(participant_ids))}
+    return [found.get(i) for i in participant_ids]
+
+
+@dataclass(frozen=True)
+class BadgeSummary:
+    """A badge record without its evidence: what `Badge.from_record` reads when nobody asked for the
+    criteria (or the advice built from them), so that a page does not decode every criteria JSON."""
+
+    participant_id: int
+    state: str
+    since: datetime
+    policy_version: str
+    evaluated_at: datetime
+    certificate_code: str | None
+    criteria: tuple = ()
+
+
+SUMMARY_FIELDS = ("participant_id", "state", "since", "policy_version", "evaluated_at", "certificate_code")
+
+
+async def load_badge_summaries(participant_ids: list[int]) -> list[BadgeSummary | None]:
+    rows = await BadgeRecord.filter(participant_id__in=set(participant_ids)).values_list(*SUMMARY_FIELDS)
+    found = {row[0]: BadgeSummary(*row) for row in rows}
     return [found.get(i) for i in participant_ids]
 
 

@@ -25,7 +25,7 @@ from domain.models import TransitionRecord
 from domain.standing import allowed_events
 from schema.badge_types import Badge
 from schema.context import principal_of
-from schema.loaders import load_badges
+from schema.loaders import BadgeSummary, load_badge_summaries, load_badges
 from schema.enums import ActorKind, Role, StandingEvent, StandingState, TokenRole
 
 MAX_PAGE = 100
@@ -147,7 +147,7 @@ class ParticipantNode(relay.Node):
     created_at: datetime
     row: strawberry.Private[ParticipantRow]
     # Set when the page this node is on loaded every badge at once (see ParticipantConnection).
-    badge_record: strawberry.Private[BadgeRecord | None | UnsetType] = UNSET
+    badge_record: strawberry.Private[BadgeRecord | BadgeSummary | None | UnsetType] = UNSET
 
     @classmethod
     def from_row(cls, row: ParticipantRow) -> "ParticipantNode":
@@ -215,8 +215,14 @@ class ParticipantConnection(relay.ListConnection[ParticipantNode]):
         """The page, with every node's badge loaded in one statement when the query asks for badges,
         so that `badge` resolves without an await per node."""
         page = super().resolve_connection(nodes, info=info, **kwargs)
-        if not any(selects(field.selections, ("edges", "node", "badge")) for field in info.selected_fields):
+
+        def asks_for(*path: str) -> bool:
+            return any(selects(field.selections, ("edges", "node", "badge", *path)) for field in info.selected_fields)
+
+        if not asks_for():
             return page
+        # The evidence (a JSON document per badge) is read only when the criteria or the advice are shown.
+        load = load_badges if asks_for("criteria") or asks_for("advice") else load_badge_summaries
 
         async def with_badges():
             connection = await page if inspect.isawaitable(page) else page
@@ -224,7 +230,7 @@ class ParticipantConnection(relay.ListConnection[ParticipantNode]):
             if found:
                 # One statement for the page, straight from the loader's batch function: going through
                 # the DataLoader would only add a future per node.
-                records = await load_badges([node.row.id for node in found])
+                records = await load([node.row.id for node in found])
                 for node, record in zip(found, records):
                     node.badge_record = record
             return connection

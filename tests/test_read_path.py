@@ -9,6 +9,7 @@ whitespace. If one of these counts must change, bench/api.py and docs/benchmarks
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 
 import pytest
 
@@ -54,9 +55,13 @@ async def _crowd(gql, world, size: int) -> None:
             mutation = SEND_REMINDER if participant.role is Role.PROTEGE else ISSUE_NOTICE
             await gql.data(mutation, {"id": str(participant.id)}, token=world.admin)
         if i % 4 == 0:
+            now = world.clock.now()
+            criteria = [{"key": "session_attendance", "description": "Attend 3 sessions", "met": i % 8 == 0,
+                         "value": float(i % 5), "threshold": 3.0, "window_start": (now - timedelta(days=60)).isoformat(),
+                         "window_end": now.isoformat(), "note": None}]
             await BadgeRecord.create(
                 participant_id=participant.id, state="awarded" if i % 8 == 0 else "revoked",
-                since=world.clock.now(), policy_version="test", evaluated_at=world.clock.now(), criteria=[],
+                since=now, policy_version="test", evaluated_at=now, criteria=criteria,
                 certificate_code=f"code{i}" if i % 8 == 0 else None,
             )
 
@@ -82,20 +87,38 @@ async def test_a_page_without_badges_does_not_load_them(gql, world, sql_counter)
 
 # --- the fast paths answer what the general ones do ---------------------------------------------------
 
-async def test_badges_loaded_with_the_page_match_badges_loaded_one_by_one(gql, world):
+BADGE_WITHOUT_EVIDENCE = "status since policyVersion evaluatedAt perks { priorityListing certificateUrl }"
+BADGE_WITH_EVIDENCE = BADGE_WITHOUT_EVIDENCE + " criteria { key met value threshold windowStart windowEnd }"
+
+
+@pytest.mark.parametrize("fields", [BADGE_WITHOUT_EVIDENCE, BADGE_WITH_EVIDENCE], ids=["summary", "evidence"])
+async def test_badges_loaded_with_the_page_match_badges_loaded_one_by_one(gql, world, fields):
     await _crowd(gql, world, 24)
-    page = await gql.data(
-        "{ participants(first: 100) { edges { node { id badge { status since policyVersion perks { certificateUrl } } } } } }",
-        token=world.admin,
-    )
-    statuses = set()
+    page = await gql.data("{ participants(first: 100) { edges { node { id badge { " + fields + " } } } } }",
+                          token=world.admin)
+    statuses, criteria = set(), 0
     for edge in page["participants"]["edges"]:
-        alone = await gql.data("query($id: ID!) { node(id: $id) { ... on Participant { badge { status since "
-                               "policyVersion perks { certificateUrl } } } } }", {"id": edge["node"]["id"]},
-                               token=world.admin)
+        alone = await gql.data("query($id: ID!) { node(id: $id) { ... on Participant { badge { " + fields
+                               + " } } } }", {"id": edge["node"]["id"]}, token=world.admin)
         assert alone["node"]["badge"] == edge["node"]["badge"]
         statuses.add(edge["node"]["badge"]["status"])
+        criteria += len(edge["node"]["badge"].get("criteria", []))
     assert statuses == {"none", "awarded", "revoked"}
+    assert criteria == (6 if fields == BADGE_WITH_EVIDENCE else 0)
+
+
+async def test_a_page_that_shows_no_evidence_does_not_read_it(gql, world, sql_counter):
+    await _crowd(gql, world, 8)
+    await gql.data(VIEWER, token=world.partner)
+    sql_counter.statements.clear()
+    await gql.data("{ participants(first: 8) { edges { node { badge { status } } } } }", token=world.partner)
+    badge_query = [s for s in sql_counter.statements if '"badge"' in s]
+    assert len(badge_query) == 1 and '"criteria"' not in badge_query[0]
+    sql_counter.statements.clear()
+    await gql.data("{ participants(first: 8) { edges { node { badge { advice { criterion } } } } } }",
+                   token=world.admin)
+    badge_query = [s for s in sql_counter.statements if 'FROM "badge"' in s]
+    assert len(badge_query) == 1 and '"criteria"' in badge_query[0]
 
 
 async def test_badges_on_a_page_through_a_fragment_are_loaded_with_the_page(gql, world, sql_counter):
