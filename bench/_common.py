@@ -137,7 +137,9 @@ def machine() -> dict[str, str]:
         dirty = bool(subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
                                     capture_output=True, text=True, timeout=10).stdout.strip())
     except (OSError, subprocess.SubprocessError):
-        commit, dirty = "unknown", False
+        commit, dirty = "", False
+    if not commit:  # an exported tree (git archive) is no checkout: say which commit it came from
+        commit = os.environ.get("BENCH_COMMIT", "unknown")
     return {
         "nproc": str(os.cpu_count()),
         "cpu": cpu,
