@@ -66,8 +66,18 @@ def check_redis_url(url: str) -> None:
 
 # --- 1. precise timers through a real worker ---------------------------------------------------
 
+def worker_label(args: argparse.Namespace) -> str:
+    from workers.settings import WorkerSettings
+
+    max_jobs = args.worker_max_jobs or getattr(WorkerSettings, "max_jobs", 10)  # arq's defaults: 10 and 0.5 s
+    poll_delay = args.worker_poll_delay or getattr(WorkerSettings, "poll_delay", 0.5)
+    which = "standing worker" if args.worker_max_jobs is None and args.worker_poll_delay is None else "WorkerSettings"
+    return f"{which}, max_jobs {max_jobs}, poll_delay {poll_delay} s"
+
+
 def worker_command(args: argparse.Namespace) -> list[str]:
-    """`standing worker`, or, to compare, the same WorkerSettings with arq's max_jobs/poll_delay overridden."""
+    """`standing worker`, or, to compare, the same WorkerSettings with arq's max_jobs/poll_delay overridden
+    (`--worker-max-jobs 10 --worker-poll-delay 0.5` are arq's defaults, the product's before d7cc397)."""
     if args.worker_max_jobs is None and args.worker_poll_delay is None:
         return STANDING + ["worker"]
     overrides = {k: v for k, v in (("max_jobs", args.worker_max_jobs), ("poll_delay", args.worker_poll_delay))
@@ -208,9 +218,7 @@ async def run_timers(args: argparse.Namespace) -> dict[str, Any]:
     early = {pid: s for pid, s in lateness.items() if s < 0}
     fired_at = sorted(r.occurred_at for r in records.values())
     figures = {
-        "worker": ("standing worker (max_jobs 10, poll_delay 0.5 s)"
-                   if args.worker_max_jobs is None and args.worker_poll_delay is None else
-                   f"WorkerSettings, max_jobs {args.worker_max_jobs or 10}, poll_delay {args.worker_poll_delay or 0.5} s"),
+        "worker": worker_label(args),
         "deadlines": len(deadlines),
         "due_span_seconds": round((last_due - min(d.due_at for d in deadlines.values())).total_seconds(), 2),
         "firing_span_seconds": round((fired_at[-1] - fired_at[0]).total_seconds(), 2) if fired_at else None,
@@ -344,8 +352,8 @@ def main() -> int:
     parser.add_argument("--lead", type=float, default=3.0, help="seconds ahead, at least (default 3)")
     parser.add_argument("--spread", type=float, default=3.0, help="due times spread over this many more seconds")
     parser.add_argument("--concurrency", type=int, default=4, help="tasks scheduling suspensions at once")
-    parser.add_argument("--worker-max-jobs", type=int, help="override arq's max_jobs (default: the product's 10)")
-    parser.add_argument("--worker-poll-delay", type=float, help="override arq's poll_delay (default: 0.5 s)")
+    parser.add_argument("--worker-max-jobs", type=int, help="override arq's max_jobs (default: WorkerSettings')")
+    parser.add_argument("--worker-poll-delay", type=float, help="override arq's poll_delay (default: WorkerSettings')")
     parser.add_argument("--participants", type=int, default=100_000)
     parser.add_argument("--due-share", type=float, default=0.05)
     parser.add_argument("--only", choices=["timers", "sweep"])
