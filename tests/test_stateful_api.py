@@ -64,6 +64,8 @@ ALL_EVENTS = sorted(ROLE_EVENTS["mentor"] | ROLE_EVENTS["protege"])
 HIDDEN = {"mentor": {"suspended", "removed"}, "protege": {"warning", "ineligible"}}
 NEEDS_APPROVAL = {"mentor": set(), "protege": {"reminder"}}
 
+DEEPER = {"issue_notice", "suspend", "remove", "issue_warning", "mark_ineligible"}
+
 MAX_SUSPENSION = timedelta(days=365)  # suspend: `until` in the future and at most a year ahead
 UNDO_GRACE = timedelta(days=30)  # undo_removal: within 30 days of the removal (inclusive)
 NOTICE_DECAY = timedelta(days=180)  # only lets the *system* clear a notice; an admin always may
@@ -281,11 +283,24 @@ class StandingAPI(RuleBasedStateMachine):
         end = data.draw(st.sampled_from(self.window_ends()))
         self.env.clock.set(end + (timedelta(microseconds=1) if past_it else timedelta(0)))
 
+    def removed_within_grace(self) -> list[Person]:
+        return [p for p in self.people if p.state == "removed" and self.env.clock.now() <= p.since + UNDO_GRACE]
+
+    @precondition(lambda self: self.removed_within_grace())
+    @rule(data=st.data(), past_it=st.booleans())
+    def admin_undoes_a_removal_at_the_last_moment(self, data, past_it: bool) -> None:
+        """The grace period is inclusive: an undo exactly 30 days after the removal works, 1 µs later not."""
+        person = data.draw(st.sampled_from(self.removed_within_grace()))
+        self.env.clock.set(person.since + UNDO_GRACE + (timedelta(microseconds=1) if past_it else timedelta(0)))
+        self.send(person, "undo_removal", "a mistaken removal", "current", timedelta(0), token=self.env.admin)
+
     @rule(data=st.data(), which=st.integers(0, 2), reason=GOOD_REASONS, version=GOOD_VERSIONS, until=GOOD_UNTILS)
     def admin_takes_a_step(self, data, which, reason, version, until) -> None:
         """An event the person's state has a row for, mostly with good input, so walks go deep."""
         person = self.people[which]
         candidates = sorted(e for (r, s, e) in NEXT_STATE if r == person.role and s == person.state)
+        # Steps deeper into the machine count twice, so removals (and their undo window) come often.
+        candidates += [e for e in candidates if e in DEEPER]
         event = data.draw(st.sampled_from(candidates))
         self.send(person, event, reason, version, until, token=self.env.admin)
 
