@@ -223,16 +223,14 @@ UNTIL_OFFSETS = st.sampled_from([
 REASONS = st.one_of(
     st.sampled_from(["a reason", "a reason", "  padded reason \n", "", "   ", "\t\n", "x" * MAX_REASON,
                      "y" * (MAX_REASON + 1)]),
-    # NUL is left out here: PostgreSQL cannot store it, and that bug has its own test at the end of the file.
+    # NUL is left out here: PostgreSQL cannot store it, and it has its own test at the end of the file.
     st.text(st.characters(codec="utf-8", exclude_characters="\x00"), min_size=1, max_size=20),
 )
 VERSIONS = st.sampled_from(["none", "current", "none", "current", "stale", "ahead", "zero", "negative"])
 # For the rule that walks the table: mostly good input, with a bad reason, version or `until` now and then.
 GOOD_REASONS = st.sampled_from(["a reason"] * 6 + ["  padded reason \n", "   "])
 GOOD_VERSIONS = st.sampled_from(["current", "none", "current", "none", "stale"])
-GOOD_UNTILS = st.sampled_from([
-    14 * DAY, timedelta(hours=1), MAX_SUSPENSION, MAX_SUSPENSION + timedelta(microseconds=1), timedelta(0), -DAY,
-])
+GOOD_UNTILS = st.sampled_from([14 * DAY, timedelta(hours=1), MAX_SUSPENSION])
 
 
 class StandingAPI(RuleBasedStateMachine):
@@ -303,6 +301,18 @@ class StandingAPI(RuleBasedStateMachine):
         candidates += [e for e in candidates if e in DEEPER]
         event = data.draw(st.sampled_from(candidates))
         self.send(person, event, reason, version, until, token=self.env.admin)
+
+    def mentors_with_a_notice(self) -> list[Person]:
+        return [p for p in self.people if p.role == "mentor" and p.state == "first_notice"]
+
+    @precondition(lambda self: self.mentors_with_a_notice())
+    @rule(data=st.data(), until=st.sampled_from([
+        timedelta(0), timedelta(microseconds=1), MAX_SUSPENSION, MAX_SUSPENSION + timedelta(microseconds=1), -DAY,
+    ]))
+    def admin_suspends_a_mentor(self, data, until: timedelta) -> None:
+        """`until` on both sides of both edges: now (not in the future) and now + 365 days (the maximum)."""
+        person = data.draw(st.sampled_from(self.mentors_with_a_notice()))
+        self.send(person, "suspend", "a reason", "current", until, token=self.env.admin)
 
     @rule(data=st.data(), which=st.integers(0, 2), reason=REASONS, version=VERSIONS, until=UNTIL_OFFSETS)
     def admin_sends_any_event(self, data, which, reason, version, until) -> None:
