@@ -58,6 +58,7 @@ PAGE = """query($first: Int!) { participants(first: $first) { edges { node {
   id displayName profileVisible standing { state since } badge { status }
 } } pageInfo { hasNextPage endCursor } } }"""
 HELLO = "{ hello }"
+VIEWER = "{ viewer { role } }"
 TRANSITION = """mutation($id: ID!) { %s(input: {participantId: $id, reason: "bench load"}) {
   __typename ... on TransitionPayload { participant { version standing { state } } }
 } }"""
@@ -154,15 +155,16 @@ class Server:
     def cpu_seconds(self) -> float:
         return process_cpu(self.process.pid)
 
-    def wait_idle(self, limit: float = 600.0) -> float:
+    def wait_idle(self, db_name: str | None = None, limit: float = 600.0) -> float:
         """Wait until the process has finished its start-up work (in embedded mode the API process runs
         the sweep and the daily badge evaluation of the whole population when it starts): two quiet
-        seconds in a row. Returns how long it took."""
+        seconds in a row, for the app and for its PostgreSQL backends. Returns how long it took."""
         started, quiet = time.monotonic(), 0
         while time.monotonic() - started < limit and quiet < 2:
-            before = self.cpu_seconds()
+            before, pg_before = self.cpu_seconds(), backends_cpu(db_name) if db_name else 0.0
             time.sleep(1.0)
-            quiet = quiet + 1 if self.cpu_seconds() - before < 0.05 else 0
+            pg_used = backends_cpu(db_name) - pg_before if db_name else 0.0
+            quiet = quiet + 1 if self.cpu_seconds() - before < 0.05 and pg_used < 0.05 else 0
         waited = time.monotonic() - started - 2
         if waited > 1:
             print(f"  (waited {waited:.0f}s for the app's start-up work to finish)")
@@ -210,7 +212,8 @@ def process_cpu(pid: int) -> float:
 def backends_cpu(db_name: str) -> float:
     """CPU seconds used so far by the PostgreSQL backends serving this database."""
     out = subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-Atc",
-                          f"SELECT pid FROM pg_stat_activity WHERE datname = '{db_name}'"],
+                          f"SELECT pid FROM pg_stat_activity WHERE datname = '{db_name}' "
+                          "AND backend_type = 'client backend' AND pid <> pg_backend_pid()"],
                          capture_output=True, text=True).stdout.split()
     return sum(process_cpu(int(pid)) for pid in out)
 
@@ -434,7 +437,7 @@ async def run_read(name: str, body: dict[str, Any], token: str, url: str, db_nam
     before = await committed(url, db_name)
     with Server(APPS[args.what_if], factory=True, env=app_env(url, args)) as server:
         server.wait_ready("/healthz")
-        server.wait_idle()
+        server.wait_idle(args.database)
         verify(check(server.base, "/graphql", body, token))
         load = measure(name, server, "/graphql", fixed_post(body, token), args)
         total = load.extra["all_requests"] + 1
@@ -461,7 +464,7 @@ async def run_transitions(url: str, db_name: str, state: dict[str, Any], args: a
 
     with Server(APPS[args.what_if], factory=True, env=app_env(url, args)) as server:
         server.wait_ready("/healthz")
-        server.wait_idle()
+        server.wait_idle(args.database)
         if args.warmup:
             wrk("transitions", server.base + "/graphql", alternating_transitions(await targets(), state["admin_token"]),
                 connections=8, seconds=args.warmup)
@@ -593,6 +596,12 @@ async def main_async(args: argparse.Namespace) -> int:
         for load in await asyncio.to_thread(run_ceilings, args):
             results[load.name] = load
     if "a" in only:
+        print("the real app without SQL: { viewer { role } }, partner token (known to the token cache)")
+
+        def verify_viewer(data: dict) -> None:
+            assert data["data"]["viewer"]["role"] == "PARTNER", data
+        results["app_viewer_no_sql"] = await run_read("app_viewer_no_sql", {"query": VIEWER}, state["partner_token"],
+                                                      url, db_name, args, verify_viewer)
         print("(a) one participant's standing, partner token")
 
         def verify_single(data: dict) -> None:
@@ -614,6 +623,7 @@ async def main_async(args: argparse.Namespace) -> int:
     probe = await pg_value(url, "SELECT id FROM participant WHERE organization_id = $1 AND role = 'protege' AND "
                                 "standing = 'good' ORDER BY id DESC LIMIT 1", state["organization_id"])
     counts = await statement_counts(url, {
+        "app_viewer_no_sql": ({"query": VIEWER}, {"query": VIEWER}, state["partner_token"]),
         "participant_standing": (single, single, state["partner_token"]),
         "page_of_100": (page, page, state["partner_token"]),
         "transitions": ({"query": TRANSITION % EVENTS[0], "variables": {"id": str(probe)}},

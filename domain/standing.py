@@ -20,7 +20,7 @@ from domain.actors import Actor
 from domain.badges import revoke_for_standing
 from domain.clock import Clock
 from domain.deadlines import deadlines_for_standing
-from domain.machines import TransitionContext, bind, machine_class, machine_name
+from domain.machines import StandingMachine, TransitionContext, bind, machine_class, machine_name
 from domain.models import Participant, TransitionRecord
 from domain.observe import TRANSITION, observe
 from domain.policy import STANDING_POLICY, StandingPolicy
@@ -109,12 +109,13 @@ async def _apply_locked(
         return StaleVersion(row.id, cmd.expected_version, row.version)
 
     ctx = TransitionContext(actor=cmd.actor, now=now, policy=policy, params=cmd.params)
-    if (refusal := _refusal(row, cmd.event, ctx)) is not None:
+    machine = bind(row)  # once: building a python-statemachine instance is most of a transition's CPU
+    if (refusal := _refusal(machine, cmd.event, ctx)) is not None:
         return refusal
 
     from_state, read_version = row.standing, row.version
     try:
-        bind(row).send(cmd.event, ctx=ctx)
+        machine.send(cmd.event, ctx=ctx)
     except MachineRefused:  # the machine has the final word, even where the explanation missed a case
         return TransitionNotAllowed(row.id, row.standing, cmd.event, [], [])
     row.standing_since = now
@@ -159,9 +160,9 @@ async def _apply_locked(
     return TransitionApplied(participant=row, record=record)
 
 
-def _refusal(row: Participant, event: str, ctx: TransitionContext) -> Rejection | None:
+def _refusal(machine: StandingMachine, event: str, ctx: TransitionContext) -> Rejection | None:
     """Why the machine would refuse `event`, as a typed rejection; None when it would accept."""
-    machine = bind(row)
+    row = machine.model
     allowed = machine.available_event_ids(ctx)
     if event not in machine_class(row.role).event_ids():
         return TransitionNotAllowed(row.id, row.standing, event, allowed, [f"{event} is not a {row.role.value} event"])

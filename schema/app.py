@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -27,6 +26,7 @@ from schema.build import build_schema
 from schema.context import Context
 from schema.metrics import Metrics
 from schema.observability import RequestContext
+from workers.coalesce import Coalesced
 from workers.realtime import Broadcaster
 
 
@@ -133,8 +133,9 @@ async def timers(settings: Settings, clock: Clock) -> AsyncIterator[None]:
         await scheduler.stop()
 
 
-async def webhook_dispatcher(settings: Settings, app: Starlette):
-    """After a commit with events: with Redis, the worker delivers webhooks; without, this process does."""
+async def webhook_dispatcher(settings: Settings, app: Starlette) -> Coalesced:
+    """After a commit with events: with Redis, the worker delivers webhooks; without, this process does.
+    Either way, commits that arrive while a dispatch runs share the next one."""
     from domain.webhooks import deliver_due
 
     if settings.redis_url:
@@ -146,15 +147,8 @@ async def webhook_dispatcher(settings: Settings, app: Starlette):
         async def enqueue() -> None:
             await redis.enqueue_job("deliver_webhooks_job")
 
-        return enqueue
-    tasks: set[asyncio.Task] = set()
-
-    async def deliver_here() -> None:
-        task = asyncio.create_task(deliver_due(SystemClock()))
-        tasks.add(task)
-        task.add_done_callback(tasks.discard)
-
-    return deliver_here
+        return Coalesced(enqueue, "enqueue webhook delivery")
+    return Coalesced(lambda: deliver_due(SystemClock()), "deliver webhooks")
 
 
 @asynccontextmanager
@@ -174,13 +168,14 @@ async def realtime(app: Starlette, settings: Settings) -> AsyncIterator[None]:
         feed.wake()
         if relay:
             relay.wake()
-        await dispatch_webhooks()
+        dispatch_webhooks.request()
 
     unregister = on_announce(wake)
     try:
         yield
     finally:
         unregister()
+        await dispatch_webhooks.drain()
         if relay:
             await relay.stop()
         await feed.stop()

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import functools
+
 import strawberry
 from graphql import GraphQLError
+from strawberry.schema.config import StrawberryConfig
+from strawberry.schema.name_converter import NameConverter
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.extensions import (
     DisableIntrospection, MaskErrors, MaxAliasesLimiter, MaxTokensLimiter, ParserCache,
     QueryDepthLimiter, ValidationCache,
 )
 
+from schema.compiled import CompiledCompletion
 from schema.errors import AuthError
 from schema.mutations.activity import ActivityMutations, LeaveMutations
 from schema.mutations.participants import ParticipantMutations
@@ -29,15 +34,27 @@ def _mask(error: GraphQLError) -> bool:
     return original is not None and not isinstance(original, AuthError)
 
 
-class PerEventExecutionContext(StrawberryGraphQLCoreExecutionContext):
-    """graphql-core 3.3 runs each subscription event on a shallow copy of the subscription's executor, so every
-    event shares its sub-field memo, keyed by ids of lists built anew per event: it grew ~2.4 KB per event per
-    subscriber (bench/fanout.py). Each event's executor gets its own memo."""
+class StandingExecutionContext(CompiledCompletion, StrawberryGraphQLCoreExecutionContext):
+    """graphql-core's executor, completing plain objects from compiled plans (schema/compiled.py)."""
 
     def build_per_event_executor(self, payload):  # type: ignore[no-untyped-def]
+        # graphql-core 3.3 runs each subscription event on a shallow copy of the subscription's executor, so every
+        # event shared its sub-field memo, keyed by ids of lists built anew per event: it grew ~2.4 KB per event per
+        # subscriber (bench/fanout.py). Each event's executor gets its own memo, and its own compiled plans.
         executor = super().build_per_event_executor(payload)
         executor._relevant_sub_fields = {}
+        executor.forget_plans()
         return executor
+
+
+class CachedNameConverter(NameConverter):
+    """Strawberry converts every argument's Python name to camelCase on every call of every resolver
+    with arguments: 8 % of a single participant's read (bench/api.py profile). The conversion depends
+    only on the name, so each name is converted once."""
+
+    @functools.lru_cache(maxsize=4096)  # noqa: B019 - one converter per schema, living as long as it
+    def apply_naming_config(self, name: str) -> str:
+        return super().apply_naming_config(name)
 
 
 class StandingSchema(strawberry.Schema):
@@ -62,7 +79,8 @@ def build_schema(*, production: bool = False) -> strawberry.Schema:
         ]
     query = strawberry.type(type("Query", (Query, WebhookQueries), {}))
     return StandingSchema(query=query, mutation=mutation, subscription=Subscription, extensions=extensions,
-                          execution_context_class=PerEventExecutionContext)
+                          execution_context_class=StandingExecutionContext,
+                          config=StrawberryConfig(name_converter=CachedNameConverter()))
 
 
 def schema_sdl() -> str:
