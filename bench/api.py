@@ -63,10 +63,7 @@ TRANSITION = """mutation($id: ID!) { %s(input: {participantId: $id, reason: "ben
   __typename ... on TransitionPayload { participant { version standing { state } } }
 } }"""
 EVENTS = ("sendReminder", "approveReschedule")  # good -> reminder -> good, for ever
-# The real app, or a labelled what-if variant of it (bench/whatif.py) for changes proposed elsewhere.
-APPS = {"none": "schema.app:create_app", "no-pool-reset": "bench.whatif:create_app_without_pool_reset",
-        "coalesced-webhooks": "bench.whatif:create_app_with_coalesced_webhooks",
-        "both": "bench.whatif:create_app_with_both"}
+APP = "schema.app:create_app"
 
 
 @dataclass
@@ -435,7 +432,7 @@ def run_ceilings(args: argparse.Namespace) -> list[Load]:
 async def run_read(name: str, body: dict[str, Any], token: str, url: str, db_name: str,
                    args: argparse.Namespace, verify) -> Load:
     before = await committed(url, db_name)
-    with Server(APPS[args.what_if], factory=True, env=app_env(url, args)) as server:
+    with Server(APP, factory=True, env=app_env(url, args)) as server:
         server.wait_ready("/healthz")
         server.wait_idle(args.database)
         verify(check(server.base, "/graphql", body, token))
@@ -462,7 +459,7 @@ async def run_transitions(url: str, db_name: str, state: dict[str, Any], args: a
         count = await pg_value(url, "SELECT count(*) FROM transition_log WHERE reason = 'bench load'")
         return int(count), int(await pg_value(url, "SELECT coalesce(max(id), 0) FROM transition_log"))
 
-    with Server(APPS[args.what_if], factory=True, env=app_env(url, args)) as server:
+    with Server(APP, factory=True, env=app_env(url, args)) as server:
         server.wait_ready("/healthz")
         server.wait_idle(args.database)
         if args.warmup:
@@ -543,7 +540,7 @@ def report(results: dict[str, Load], counts: dict[str, dict[str, int]], info: di
         f"{info['wrk']}", f"packages: {info['packages']}",
         f"load: wrk -t1, {args.connections} connections (8 for transitions), median of {args.repeat} runs of "
         f"{args.duration:g}s (transitions and pgbench: one run) after a {args.warmup:g}s warm-up; uvicorn, 1 worker, no access log, log level critical; production={args.production}; "
-        f"app={APPS[args.what_if]}; "
+        f"app={APP}; "
         f"pool={args.pool or 'default (5)'}; load average (1, 5, 15 min) before the run: {info['load_before']}, "
         f"after: {load_average()}", "",
         "| what | req/s (range of runs) | p50 ms | p99 ms | ÷ Starlette JSON | ÷ cached hello-world | app CPU µs/req | "
@@ -653,8 +650,6 @@ def main() -> int:
     parser.add_argument("--profile", type=Path, help="record each scenario with py-spy into this folder")
     parser.add_argument("--json", help="also write the results as JSON to this file")
     parser.add_argument("--show-sql", action="store_true", help="print the statements each request sends")
-    parser.add_argument("--what-if", choices=sorted(APPS), default="none",
-                        help="serve a variant with a change proposed outside the read path (bench/whatif.py)")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         print("wrk is not installed: apt-get install -y wrk", file=sys.stderr)
