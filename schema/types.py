@@ -13,6 +13,7 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 from strawberry.types.nodes import FragmentSpread, InlineFragment
 from strawberry.types.unset import UNSET, UnsetType
+from tortoise.queryset import QuerySet
 
 from domain import access
 from domain.actors import Actor as DomainActor
@@ -22,6 +23,7 @@ from domain.models import Organization as OrganizationRow
 from domain.models import BadgeRecord
 from domain.models import Participant as ParticipantRow
 from domain.models import TransitionRecord
+from domain.snapshots import ParticipantSnapshot, Snapshots
 from domain.standing import allowed_events
 from schema.badge_types import Badge
 from schema.context import principal_of
@@ -207,13 +209,15 @@ def selects(selections: Iterable, path: tuple[str, ...]) -> bool:
 @strawberry.type
 class ParticipantConnection(relay.ListConnection[ParticipantNode]):
     @classmethod
-    def resolve_node(cls, node: ParticipantRow, *, info: Info, **kwargs) -> ParticipantNode:
+    def resolve_node(cls, node: ParticipantSnapshot, *, info: Info, **kwargs) -> ParticipantNode:
         return ParticipantNode.from_row(node)
 
     @classmethod
     def resolve_connection(cls, nodes, *, info: Info, **kwargs):
-        """The page, with every node's badge loaded in one statement when the query asks for badges,
-        so that `badge` resolves without an await per node."""
+        """The page, read as snapshots rather than ORM instances, with every node's badge loaded in one
+        statement when the query asks for badges, so that `badge` resolves without an await per node."""
+        if isinstance(nodes, QuerySet):
+            nodes = Snapshots(nodes)
         page = super().resolve_connection(nodes, info=info, **kwargs)
 
         def asks_for(*path: str) -> bool:

@@ -5,7 +5,23 @@ from domain.machines import is_hidden, needs_booking_approval
 from domain.roles import Role
 
 
-class Participant(Model):
+class StandingFacts:
+    """What follows from a participant's role and standing; shared by the model and its read-only snapshot."""
+
+    role: Role
+    standing: str
+
+    @property
+    def profile_visible(self) -> bool:
+        """Derived from standing: hidden states are hidden from the other role's listings."""
+        return not is_hidden(self.role, self.standing)
+
+    @property
+    def booking_needs_approval(self) -> bool:
+        return needs_booking_approval(self.role, self.standing)
+
+
+class Participant(StandingFacts, Model):
     """A mentor or protégé. Standing is owned by the role machine, and version guards writes."""
 
     id = fields.IntField(primary_key=True)
@@ -30,12 +46,3 @@ class Participant(Model):
     class Meta:
         table = "participant"
         indexes = (("organization_id", "role", "standing"),)
-
-    @property
-    def profile_visible(self) -> bool:
-        """Derived from standing: hidden states are hidden from the other role's listings."""
-        return not is_hidden(self.role, self.standing)
-
-    @property
-    def booking_needs_approval(self) -> bool:
-        return needs_booking_approval(self.role, self.standing)
