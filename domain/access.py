@@ -15,6 +15,7 @@ from domain.actors import Actor, ActorKind
 from domain.clock import Clock
 from domain.models import ApiToken, Organization, Participant
 from domain.rejections import InvalidInput, NotFound
+from domain.snapshots import ParticipantSnapshot, snapshot
 
 TOKEN_PREFIX = "stk_"
 
@@ -182,11 +183,11 @@ def _participant_by_id_sql(dialect: str) -> str | None:
     return _PARTICIPANT_BY_ID[dialect]
 
 
-async def visible_participant(principal: Principal, participant_id: int) -> Participant | None:
+async def visible_participant(principal: Principal, participant_id: int) -> Participant | ParticipantSnapshot | None:
     """One participant this principal may read, or None: the same rule as `visible_participants`.
 
     The API's hottest read, so its SQL is written once rather than built by the query builder
-    on every request; it is one statement either way.
+    on every request (one statement either way), and it returns a read-only snapshot.
     """
     if principal.role is TokenRole.PARTICIPANT and participant_id != principal.participant_id:
         return None
@@ -197,7 +198,7 @@ async def visible_participant(principal: Principal, participant_id: int) -> Part
     if sql is None:
         return await visible_participants(principal).filter(id=participant_id).first()
     _, rows = await client.execute_query(sql, [participant_id, principal.organization_id])
-    return Participant._init_from_db(**rows[0]) if rows else None
+    return snapshot(rows[0]) if rows else None
 
 
 def can_read(principal: Principal, participant: Participant) -> bool:
