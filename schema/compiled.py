@@ -10,9 +10,7 @@ lists of them, plus a few synchronous resolvers. For an object whose whole selec
 module compiles the selection once per request (memoised like graphql-core's own sub-field memo) into
 closures that build the same dict directly, calling the same things graphql-core would call: the
 field's attribute (Strawberry's default resolver), its resolver with a real resolve info, and the
-type's `coerce_output_value`. A selection that mentions no variables compiles to the same plan on
-every request of the same (parser-cached) document, so such plans are shared between requests,
-keyed by the identity of the document's field nodes; the others are compiled per request.
+type's `coerce_output_value`.
 
 Anything unusual (an awaitable, an exception, a null in a non-null position, an `is_type_of` that
 says no, a directive other than @skip/@include, an abstract type, an async resolver, field
@@ -32,8 +30,7 @@ from operator import attrgetter
 from typing import Any
 
 from graphql import (
-    FieldNode, FragmentSpreadNode, GraphQLField, GraphQLObjectType, GraphQLOutputType, InlineFragmentNode, Node,
-    VariableNode, is_leaf_type, is_list_type, is_non_null_type, is_object_type,
+    GraphQLField, GraphQLObjectType, GraphQLOutputType, is_leaf_type, is_list_type, is_non_null_type, is_object_type,
 )
 from graphql.execution.values import get_argument_values
 from graphql.pyutils import Path, Undefined
@@ -43,9 +40,7 @@ ENABLED = True
 # How often an object was completed by a compiled plan, and how often an attempt fell back.
 stats: Counter[str] = Counter()
 
-# A completer takes the value, its path (None where nothing below needs one) and the executor of the
-# request, whose resolve infos the resolvers get.
-Complete = Callable[[Any, Path | None, Any], Any]
+Complete = Callable[[Any, Path | None], Any]
 PASS_THROUGH_DIRECTIVES = frozenset({"skip", "include"})  # already applied when fields are collected
 
 
@@ -53,15 +48,8 @@ class Unplain(Exception):
     """The value is not one a plan can complete: graphql-core must."""
 
 
-# Plans of variable-free selections, shared by every request of a document: (object type, ids of the field
-# nodes) -> (the field nodes, kept alive so that their ids stay theirs; the plan). Bounded like the
-# parser cache whose documents it follows.
-_SHARED: dict[tuple[GraphQLObjectType, tuple[int, ...]], tuple[tuple[FieldNode, ...], Complete | None]] = {}
-SHARED_MAX = 1024
-
-
 class PlanCompiler:
-    """Compiles plans for one executor (one request, or one subscription event)."""
+    """Compiled plans for one executor (one request, or one subscription event)."""
 
     def __init__(self, executor: Any) -> None:
         self.executor = executor
@@ -72,43 +60,9 @@ class PlanCompiler:
         key = (object_type, id(field_details_list))
         hit = self._plans.get(key)
         if hit is None:
-            hit = (field_details_list, self._shared_or_compiled(object_type, field_details_list))
+            hit = (field_details_list, self._compile_object(object_type, field_details_list))
             self._plans[key] = hit
         return hit[1]
-
-    def _shared_or_compiled(self, object_type: GraphQLObjectType, field_details_list: Any) -> Complete | None:
-        nodes = tuple(details.node for details in field_details_list)
-        if any(details.fragment_variable_values is not None for details in field_details_list) or any(
-            self._mentions_variables(node) for node in nodes
-        ):
-            return self._compile_object(object_type, field_details_list)
-        key = (object_type, tuple(map(id, nodes)))
-        shared = _SHARED.get(key)
-        if shared is None:
-            if len(_SHARED) >= SHARED_MAX:
-                _SHARED.clear()
-            shared = _SHARED[key] = (nodes, self._compile_object(object_type, field_details_list))
-        return shared[1]
-
-    def _mentions_variables(self, node: Node, seen: set[str] | None = None) -> bool:
-        """Whether anything under this node (fragments included) depends on the request's variables."""
-        seen = set() if seen is None else seen
-        if isinstance(node, VariableNode):
-            return True
-        if isinstance(node, FragmentSpreadNode):
-            name = node.name.value
-            if name in seen:
-                return False
-            seen.add(name)
-            fragment = self.executor.fragment_definitions.get(name)
-            return fragment is None or self._mentions_variables(fragment, seen) or any(
-                self._mentions_variables(d, seen) for d in node.directives or ())
-        for key in node.keys:
-            value = getattr(node, key, None)
-            children = value if isinstance(value, tuple | list) else (value,)
-            if any(isinstance(child, Node) and self._mentions_variables(child, seen) for child in children):
-                return True
-        return False
 
     def _compile_object(self, object_type: GraphQLObjectType, field_details_list: Any) -> Complete | None:
         grouped_field_set, new_defer_usages, _ = self.executor.collect_subfields(object_type, field_details_list)
@@ -121,21 +75,21 @@ class PlanCompiler:
                 return None
             fields.append((response_key, field))
 
-        def complete_object(source: Any, path: Path | None, executor: Any) -> dict[str, Any]:
-            return {key: field(source, path, executor) for key, field in fields}
+        def complete_object(source: Any, path: Path | None) -> dict[str, Any]:
+            return {key: field(source, path) for key, field in fields}
 
         return complete_object
 
     def _compile_field(
         self, parent_type: GraphQLObjectType, response_key: str, group: Any
-    ) -> Complete | None:
+    ) -> Callable[[Any, Path | None], Any] | None:
         nodes = [details.node for details in group]
         if any(d.name.value not in PASS_THROUGH_DIRECTIVES for node in nodes for d in node.directives or ()):
             return None
         name = nodes[0].name.value
         if name == "__typename":
             typename = parent_type.name
-            return lambda source, path, executor: typename
+            return lambda source, path: typename
         field_def = parent_type.fields.get(name)
         if field_def is None:
             return None
@@ -148,8 +102,8 @@ class PlanCompiler:
         read = self._attribute_reader(field_def)
         if read is not None:
             if needs_path:
-                return lambda source, path, executor: complete(read(source), Path(path, response_key, type_name), executor)
-            return lambda source, path, executor: complete(read(source), None, executor)
+                return lambda source, path: complete(read(source), Path(path, response_key, type_name))
+            return lambda source, path: complete(read(source), None)
 
         resolve = self._sync_resolver(field_def)
         if resolve is None:
@@ -161,15 +115,17 @@ class PlanCompiler:
                 if field_def.args or nodes[0].arguments else {}
         except Exception:  # noqa: BLE001 - graphql-core reports bad arguments with its own error
             return None
+        is_awaitable = executor.is_awaitable
+        build_info = executor.build_resolve_info
 
-        def resolve_field(source: Any, path: Path | None, executor: Any) -> Any:
+        def resolve_field(source: Any, path: Path | None) -> Any:
             field_path = Path(path, response_key, type_name)
-            result = resolve(source, executor.build_resolve_info(field_def, nodes, parent_type, field_path), **args)
-            if executor.is_awaitable(result):
+            result = resolve(source, build_info(field_def, nodes, parent_type, field_path), **args)
+            if is_awaitable(result):
                 if inspect.iscoroutine(result):
                     result.close()  # never started: nothing ran, nothing to warn about
                 raise Unplain
-            return complete(result, field_path, executor)
+            return complete(result, field_path)
 
         return resolve_field
 
@@ -197,8 +153,8 @@ class PlanCompiler:
                 return None
             complete_inner, needs_path = inner
 
-            def complete_non_null(value: Any, path: Path | None, executor: Any) -> Any:
-                completed = complete_inner(value, path, executor)
+            def complete_non_null(value: Any, path: Path | None) -> Any:
+                completed = complete_inner(value, path)
                 if completed is None:
                     raise Unplain  # graphql-core raises the field error and nulls the parent
                 return completed
@@ -211,21 +167,21 @@ class PlanCompiler:
                 return None
             complete_item, item_needs_path = inner
 
-            def complete_list(value: Any, path: Path | None, executor: Any) -> Any:
+            def complete_list(value: Any, path: Path | None) -> Any:
                 if value is None or value is Undefined:
                     return None
                 if isinstance(value, (str, bytes, Mapping, AsyncIterable, Exception)) or not hasattr(value, "__iter__"):
                     raise Unplain
                 if item_needs_path:
-                    return [complete_item(item, Path(path, index, None), executor) for index, item in enumerate(value)]
-                return [complete_item(item, None, executor) for item in value]
+                    return [complete_item(item, Path(path, index, None)) for index, item in enumerate(value)]
+                return [complete_item(item, None) for item in value]
 
             return complete_list, item_needs_path
 
         if is_leaf_type(type_):
             coerce = type_.coerce_output_value
 
-            def complete_leaf(value: Any, path: Path | None, executor: Any) -> Any:
+            def complete_leaf(value: Any, path: Path | None) -> Any:
                 if value is None or value is Undefined:
                     return None
                 if isinstance(value, Exception):
@@ -243,7 +199,7 @@ class PlanCompiler:
                 return None
             is_type_of = type_.is_type_of
 
-            def complete_object(value: Any, path: Path | None, executor: Any) -> Any:
+            def complete_object(value: Any, path: Path | None) -> Any:
                 if value is None or value is Undefined:
                     return None
                 if isinstance(value, Exception):
@@ -251,7 +207,7 @@ class PlanCompiler:
                 # Strawberry's is_type_of ignores the info; one that needs it raises and is left to graphql-core.
                 if is_type_of is not None and is_type_of(value, None) is not True:
                     raise Unplain
-                return plan(value, path, executor)
+                return plan(value, path)
 
             return complete_object, True
 
@@ -272,7 +228,7 @@ class CompiledCompletion:
                 try:
                     is_type_of = return_type.is_type_of
                     if is_type_of is None or is_type_of(result, info) is True:
-                        completed = plan(result, path, self)
+                        completed = plan(result, path)
                         stats["compiled"] += 1
                         return completed
                 except Exception:  # noqa: BLE001 - graphql-core completes it again and reports any error itself

@@ -158,25 +158,3 @@ def test_a_plain_selection_is_compiled_and_an_erroring_one_falls_back():
     result = ERROR_SCHEMA.execute_sync("{ box { leaves { fails } } }")
     assert [e.path for e in result.errors] == [["box", "leaves", 0, "fails"]]  # the null bubbles up to data
     assert compiled.stats["fell_back"] > before.get("fell_back", 0)
-
-
-# --- plans shared between requests ------------------------------------------------------------------
-
-async def test_a_selection_without_variables_is_compiled_once_for_every_request(gql, world):
-    await _crowd(gql, world, 4)
-    await gql.data(PAGE, {"first": 3}, token=world.partner)
-    shared = len(compiled._SHARED)
-    for first in (1, 2, 5):
-        data = await gql.data(PAGE, {"first": first}, token=world.partner)
-        assert len(data["participants"]["edges"]) == first
-    assert len(compiled._SHARED) == shared  # $first is the root field's: the page's plan did not change
-
-
-async def test_a_selection_that_depends_on_variables_follows_them_on_every_request(gql, world, monkeypatch):
-    await _crowd(gql, world, 4)
-    for flags in ({"withBadge": True, "skipName": False}, {"withBadge": False, "skipName": True},
-                  {"withBadge": True, "skipName": True}):
-        fast, reference, used = await both_ways(gql, DIRECTIVES, flags, world.admin, monkeypatch)
-        assert fast == reference and used > 0
-        node = fast["data"]["everyone"]["edges"][0]["node"]
-        assert ("badge" in node) == flags["withBadge"] and ("name" in node) == (not flags["skipName"])
