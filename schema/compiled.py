@@ -147,51 +147,22 @@ class PlanCompiler:
 
     def _compile_type(self, type_: GraphQLOutputType, group: Any) -> tuple[Complete, bool] | None:
         """A completer for values of this type, and whether it needs the value's path."""
-        if is_non_null_type(type_):
+        if is_non_null_type(type_) or is_list_type(type_):
             inner = self._compile_type(type_.of_type, group)
             if inner is None:
                 return None
-            complete_inner, needs_path = inner
-
-            def complete_non_null(value: Any, path: Path | None) -> Any:
-                completed = complete_inner(value, path)
-                if completed is None:
-                    raise Unplain  # graphql-core raises the field error and nulls the parent
-                return completed
-
-            return complete_non_null, needs_path
-
-        if is_list_type(type_):
-            inner = self._compile_type(type_.of_type, group)
-            if inner is None:
-                return None
-            complete_item, item_needs_path = inner
-
-            def complete_list(value: Any, path: Path | None) -> Any:
-                if value is None or value is Undefined:
-                    return None
-                if isinstance(value, (str, bytes, Mapping, AsyncIterable, Exception)) or not hasattr(value, "__iter__"):
-                    raise Unplain
-                if item_needs_path:
-                    return [complete_item(item, Path(path, index, None)) for index, item in enumerate(value)]
-                return [complete_item(item, None) for item in value]
-
-            return complete_list, item_needs_path
+            return (_non_null if is_non_null_type(type_) else _list_of)(*inner)
 
         if is_leaf_type(type_):
             coerce = type_.coerce_output_value
 
             def complete_leaf(value: Any, path: Path | None) -> Any:
-                if value is None or value is Undefined:
-                    return None
-                if isinstance(value, Exception):
-                    raise Unplain
                 coerced = coerce(value)
                 if coerced is None or coerced is Undefined:
                     raise Unplain
                 return coerced
 
-            return complete_leaf, False
+            return _nullable(complete_leaf), False
 
         if is_object_type(type_):
             plan = self.object_plan(type_, group)
@@ -200,18 +171,51 @@ class PlanCompiler:
             is_type_of = type_.is_type_of
 
             def complete_object(value: Any, path: Path | None) -> Any:
-                if value is None or value is Undefined:
-                    return None
-                if isinstance(value, Exception):
-                    raise Unplain
                 # Strawberry's is_type_of ignores the info; one that needs it raises and is left to graphql-core.
                 if is_type_of is not None and is_type_of(value, None) is not True:
                     raise Unplain
                 return plan(value, path)
 
+            complete_object = _nullable(complete_object)
             return complete_object, True
 
         return None  # interfaces and unions: graphql-core resolves the runtime type
+
+
+def _nullable(complete: Complete) -> Complete:
+    """A null stays null; an exception as a value is graphql-core's to report."""
+
+    def complete_present(value: Any, path: Path | None) -> Any:
+        if value is None or value is Undefined:
+            return None
+        if isinstance(value, Exception):
+            raise Unplain
+        return complete(value, path)
+
+    return complete_present
+
+
+def _non_null(complete_inner: Complete, needs_path: bool) -> tuple[Complete, bool]:
+    def complete_non_null(value: Any, path: Path | None) -> Any:
+        completed = complete_inner(value, path)
+        if completed is None:
+            raise Unplain  # graphql-core raises the field error and nulls the parent
+        return completed
+
+    return complete_non_null, needs_path
+
+
+def _list_of(complete_item: Complete, item_needs_path: bool) -> tuple[Complete, bool]:
+    def complete_list(value: Any, path: Path | None) -> Any:
+        if value is None or value is Undefined:
+            return None
+        if isinstance(value, (str, bytes, Mapping, AsyncIterable, Exception)) or not hasattr(value, "__iter__"):
+            raise Unplain
+        if item_needs_path:
+            return [complete_item(item, Path(path, index, None)) for index, item in enumerate(value)]
+        return [complete_item(item, None) for item in value]
+
+    return complete_list, item_needs_path
 
 
 class CompiledCompletion:
