@@ -11,13 +11,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from tortoise.transactions import in_transaction
 
 from domain import outbox
 from domain.actors import Actor
 from domain.badge_metrics import METRICS, Population, active_availability
 from domain.badge_policy import BADGE_POLICIES, BadgePolicy, Criterion
 from domain.clock import Clock
+from domain.db import transaction
 from domain.leave import paused_time
 from domain.machines.badge import badge_event
 from domain.models import BadgeRecord, Organization, Participant, TransitionRecord
@@ -160,7 +160,7 @@ async def _apply(
         record.state, record.since = new_state, now
         if event == "award":
             record.awarded_at, record.certificate_code = now, secrets.token_hex(8)
-    async with in_transaction() as conn:
+    async with transaction() as conn:
         if created:
             await BadgeRecord.bulk_create(created, using_db=conn, batch_size=500)
         existing = [r for r in records.values()]

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 import asyncpg
 from tortoise import Tortoise
+from tortoise.transactions import in_transaction
 from tortoise.backends.base.config_generator import expand_db_url
 
 APP_LABEL = "standing"
@@ -73,6 +76,17 @@ async def migrate(database_url: str) -> None:
 async def connect(database_url: str) -> None:
     ensure_sqlite_folder(database_url)
     await Tortoise.init(config=tortoise_config(database_url), _enable_global_fallback=True)
+
+
+@asynccontextmanager
+async def transaction() -> AsyncIterator[Any]:
+    """A database transaction whose side effects outside the database (telling the queue about new
+    deadlines) happen only after it commits. Every use case opens its transactions here."""
+    from domain.deadlines import notify_after_commit
+
+    async with notify_after_commit():
+        async with in_transaction() as conn:
+            yield conn
 
 
 async def disconnect() -> None:

@@ -27,7 +27,6 @@ from functools import partial
 from typing import Any
 
 from tortoise.functions import Count
-from tortoise.transactions import in_transaction
 
 from domain import activity
 from domain.access import TokenRole, create_token, get_or_create_organization
@@ -36,6 +35,7 @@ from domain.actors import Actor
 from domain.badges import evaluate_badges
 from domain.clock import FixedClock
 from domain.consequences import after_activity
+from domain.db import transaction
 from domain.deadlines import on_scheduled
 from domain.leave import grant_leave
 from domain.machines import MACHINES
@@ -824,7 +824,7 @@ async def build_demo(
         raise DemoRefused(problem)
     end = now.astimezone(timezone.utc)
     start = datetime.combine((end - DAYS * DAY).date(), time(0), tzinfo=timezone.utc)
-    async with in_transaction():
+    async with transaction():
         organization = await Organization.filter(slug=slug).first()
         if organization and await Participant.filter(
             organization_id=organization.id, email__endswith=f"@{EMAIL_DOMAIN}"

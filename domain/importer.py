@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from typing import Any
 
-from tortoise.transactions import in_transaction
 
 from domain import activity
 from domain.activity import Acting, SmartGoal
 from domain.clock import FixedClock
 from domain.consequences import after_activity
+from domain.db import transaction
 from domain.models import Absentee, CommunityEventKind, GoalStatus, SessionStatus
 from domain.participants import ProfileInput, register_participant
 from domain.rejections import InvalidInput, NotFound, NotPermitted
@@ -202,7 +202,7 @@ async def apply(
     result = ImportResult()
     ids: dict[str, int] = {}
     acting = Acting(organization_id)
-    async with in_transaction():
+    async with transaction():
         for done, record in enumerate(records, start=1):
             clock = FixedClock(record.at or now)
             outcome = await _replay(record, acting, clock, lambda v: ids.get(v, -1) if isinstance(v, str) else v)

@@ -13,11 +13,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
-from tortoise.transactions import in_transaction
 
 from domain import outbox
 from domain.actors import Actor, ActorKind
 from domain.clock import FixedClock
+from domain.db import transaction
 from domain.deadlines import schedule
 from domain.models import (
     Absentee, Deadline, DeadlineKind, Message, MentorshipSession, Nudge, Participant, SessionFeedback, SessionNote,
@@ -119,7 +119,7 @@ def _nudge(kind: str, text: str, outstanding: Callable[[Deadline], Awaitable[boo
         if dry_run:
             return Firing(f"would nudge: {text}")
         try:
-            async with in_transaction() as conn:
+            async with transaction() as conn:
                 await Nudge.create(using_db=conn, key=d.key, participant_id=p.id, kind=kind, subject_id=d.subject_id,
                                    message=text, window_ends_at=await window_end(d), created_at=now)
                 await outbox.record([outbox.NewEvent(

@@ -13,12 +13,12 @@ from typing import Any
 
 from statemachine.exceptions import TransitionNotAllowed as MachineRefused
 from tortoise.exceptions import OperationalError
-from tortoise.transactions import in_transaction
 
 from domain import outbox
 from domain.actors import Actor
 from domain.badges import revoke_for_standing
 from domain.clock import Clock
+from domain.db import transaction
 from domain.deadlines import deadlines_for_standing
 from domain.machines import StandingMachine, TransitionContext, bind, machine_class, machine_name
 from domain.models import Participant, TransitionRecord
@@ -78,7 +78,7 @@ async def apply_event(
         return invalid
     for attempt in range(SNAPSHOT_RETRIES):
         try:
-            async with in_transaction() as conn:
+            async with transaction() as conn:
                 result = await _apply_locked(cmd, clock.now(), policy, conn)
             break
         except _Conflict as conflict:
