@@ -14,6 +14,7 @@ from strawberry.extensions import (
     QueryDepthLimiter, ValidationCache,
 )
 
+from schema.badge_policy import BadgePolicyMutations, BadgePolicyQueries
 from schema.compiled import CompiledCompletion
 from schema.errors import AuthError
 from schema.mutations.activity import ActivityMutations, LeaveMutations
@@ -66,7 +67,8 @@ class StandingSchema(strawberry.Schema):
 
 def build_schema(*, production: bool = False) -> strawberry.Schema:
     mutation = strawberry.type(
-        type("Mutation", (ParticipantMutations, build_transition_mutations(), ActivityMutations, LeaveMutations, WebhookMutations), {})
+        type("Mutation", (ParticipantMutations, build_transition_mutations(), ActivityMutations, LeaveMutations,
+                          WebhookMutations, BadgePolicyMutations), {})
     )
     extensions: list = [lambda: ParserCache(maxsize=256), lambda: ValidationCache(maxsize=256)]
     if production:
@@ -77,7 +79,7 @@ def build_schema(*, production: bool = False) -> strawberry.Schema:
             lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
             lambda: MaskErrors(should_mask_error=_mask),
         ]
-    query = strawberry.type(type("Query", (Query, WebhookQueries), {}))
+    query = strawberry.type(type("Query", (Query, WebhookQueries, BadgePolicyQueries), {}))
     return StandingSchema(query=query, mutation=mutation, subscription=Subscription, extensions=extensions,
                           execution_context_class=StandingExecutionContext,
                           config=StrawberryConfig(name_converter=CachedNameConverter()))

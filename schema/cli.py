@@ -123,6 +123,65 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     return _with_database(settings, work)
 
 
+def _print_policies(policies) -> None:
+    for policy in policies.values():
+        print(f"{policy.role.value}: {policy.version}")
+        for c in policy.criteria:
+            window = f" in {c.window.days} days" if c.window else ""
+            print(f"  {c.key}\t{c.measure.value} >= {c.threshold:g}{window}")
+
+
+async def _existing_organization(slug: str):
+    from domain.models import Organization
+
+    organization = await Organization.filter(slug=slug).first()
+    if organization is None:
+        print(f"error: no organization '{slug}'", file=sys.stderr)
+    return organization
+
+
+def cmd_policy_show(args: argparse.Namespace, settings: Settings) -> int:
+    from domain.badge_overrides import current_policies
+
+    async def work() -> int:
+        if (organization := await _existing_organization(args.org)) is None:
+            return 2
+        _print_policies(await current_policies(organization.id))
+        return 0
+
+    return _with_database(settings, work)
+
+
+def cmd_policy_set(args: argparse.Namespace, settings: Settings) -> int:
+    import getpass
+    import json
+
+    from domain.actors import Actor, ActorKind
+    from domain.badge_overrides import set_badge_overrides
+
+    try:
+        overrides = json.loads(Path(args.file).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        print(f"error: {args.file}: {exc}", file=sys.stderr)
+        return 2
+
+    async def work() -> int:
+        clock = SystemClock()
+        if (organization := await _existing_organization(args.org)) is None:
+            return 2
+        result = await set_badge_overrides(organization.id, overrides, reason=args.reason,
+                                           actor=Actor(ActorKind.ADMIN, f"cli:{getpass.getuser()}"), clock=clock)
+        if isinstance(result, (InvalidInput, NotFound)):
+            print(f"error: {result.message}", file=sys.stderr)
+            return 2
+        print(f"badge overrides of '{organization.slug}' set (change #{result.change.id}); they apply at the next "
+              "evaluation:")
+        _print_policies(result.policies)
+        return 0
+
+    return _with_database(settings, work)
+
+
 def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
     from arq.worker import run_worker
 
@@ -229,6 +288,17 @@ def build_parser() -> argparse.ArgumentParser:
     revoke = token_commands.add_parser("revoke", help="revoke a token by its number")
     revoke.add_argument("id", type=int)
     revoke.set_defaults(run=cmd_token_revoke)
+
+    policy = commands.add_parser("policy", help="show or set an organization's badge thresholds and windows")
+    policy_commands = policy.add_subparsers(dest="policy_command", required=True, metavar="ACTION")
+    show = policy_commands.add_parser("show", help="the badge criteria each role is held to, overrides included")
+    show.add_argument("--org", required=True, help="organization slug")
+    show.set_defaults(run=cmd_policy_show)
+    set_ = policy_commands.add_parser("set", help="replace the overrides with a JSON file ({} restores the Code)")
+    set_.add_argument("file", help='JSON, e.g. {"protege": {"session_attendance": {"threshold": 4}}}')
+    set_.add_argument("--org", required=True, help="organization slug")
+    set_.add_argument("--reason", required=True, help="why (recorded with the change)")
+    set_.set_defaults(run=cmd_policy_set)
 
     worker = commands.add_parser("worker", help="run the arq worker: precise deadline jobs, the minute sweep, nightly badges")
     worker.add_argument("--burst", action="store_true", help="run queued jobs, then exit")

@@ -71,7 +71,23 @@ def test_export_schema_prints_the_sdl(database_url):
     assert result.stdout == (ROOT / "schema.graphql").read_text()
 
 
-@pytest.mark.parametrize("command", [[], ["serve"], ["migrate"], ["token"], ["token", "create"], ["export-schema"], ["diagrams"]])
+def test_policy_set_and_show(database_url, tmp_path):
+    run(["token", "create", "--role", "admin", "--org", "acme"], database_url)
+    overrides = tmp_path / "overrides.json"
+    overrides.write_text('{"protege": {"session_attendance": {"threshold": 4, "window_days": 90}}}')
+    result = run(["policy", "set", str(overrides), "--org", "acme", "--reason", "weekly cohorts"], database_url)
+    assert result.returncode == 0, result.stderr
+    shown = run(["policy", "show", "--org", "acme"], database_url).stdout
+    assert "protege: protege-badge-" in shown and "+org." in shown
+    assert "session_attendance\tcount >= 4 in 90 days" in shown
+    overrides.write_text('{"protege": {"session_attendance": {"threshold": -4}}}')
+    refused = run(["policy", "set", str(overrides), "--org", "acme", "--reason", "oops"], database_url)
+    assert refused.returncode == 2 and "positive number" in refused.stderr
+    assert run(["policy", "show", "--org", "nowhere"], database_url).returncode == 2
+
+
+@pytest.mark.parametrize("command", [[], ["serve"], ["migrate"], ["token"], ["token", "create"], ["policy"], ["policy", "set"],
+                                     ["export-schema"], ["diagrams"]])
 def test_every_command_has_help(command, database_url):
     result = run([*command, "--help"], database_url)
     assert result.returncode == 0 and "usage: standing" in result.stdout

@@ -44,7 +44,7 @@ def test_policy_page_shows_the_override_format_the_code_accepts():
 
 def test_every_graphql_example_is_valid_against_schema_graphql():
     schema = build_schema(read("schema.graphql"))
-    examples = {name: blocks(read(name), "graphql") for name in ("docs/api.md", "docs/webhooks.md", "README.md")}
+    examples = {name: blocks(read(name), "graphql") for name in ("docs/api.md", "docs/webhooks.md", "docs/policy.md", "README.md")}
     for name, found in examples.items():
         for example in found:
             errors = validate(schema, parse(example))

@@ -13,6 +13,7 @@ from domain.models.offering import AvailabilityWindow, ServiceOffering
 from domain.models.organization import Organization
 from domain.models.outbox import OutboxEvent, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from domain.models.participant import Participant
+from domain.models.policy_change import BadgePolicyChange
 from domain.models.session import Absentee, MentorshipSession, SessionFeedback, SessionNote, SessionStatus
 from domain.models.token import ApiToken
 from domain.models.transition import AppendOnlyError, TransitionRecord
@@ -23,5 +24,5 @@ __all__ = [
     "MentorshipSession", "SessionStatus", "Absentee", "SessionNote", "SessionFeedback",
     "Message", "CommunityAttendance", "CommunityEventKind", "BadgeRecord",
     "Deadline", "DeadlineKind", "Nudge", "ExcusedLeave",
-    "OutboxEvent", "WebhookEndpoint", "WebhookDelivery", "WebhookAttempt",
+    "OutboxEvent", "WebhookEndpoint", "WebhookDelivery", "WebhookAttempt", "BadgePolicyChange",
 ]
