@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import asyncpg
 from tortoise import Tortoise
+from tortoise.exceptions import OperationalError
 from tortoise.transactions import in_transaction
 from tortoise.backends.base.config_generator import expand_db_url
 
 APP_LABEL = "standing"
+T = TypeVar("T")
 
 
 class NoResetConnection(asyncpg.Connection):
@@ -78,15 +81,59 @@ async def connect(database_url: str) -> None:
     await Tortoise.init(config=tortoise_config(database_url), _enable_global_fallback=True)
 
 
+# Work to do once the outermost transaction() of this task has committed (None: not in one).
+_after_commit: ContextVar[list[Callable[[], Awaitable[None]]] | None] = ContextVar("after_commit", default=None)
+
+
+async def after_commit(action: Callable[[], Awaitable[None]]) -> None:
+    """Run `action` now, or once the enclosing transaction commits (never if it rolls back). The same
+    action asked for twice in one transaction runs once."""
+    pending = _after_commit.get()
+    if pending is None:
+        await action()
+    elif action not in pending:
+        pending.append(action)
+
+
 @asynccontextmanager
 async def transaction() -> AsyncIterator[Any]:
     """A database transaction whose side effects outside the database (telling the queue about new
-    deadlines) happen only after it commits. Every use case opens its transactions here."""
-    from domain.deadlines import notify_after_commit
-
-    async with notify_after_commit():
+    deadlines, waking the relays) happen only after it commits. Every use case opens its transactions
+    here; a nested one is a savepoint whose side effects wait for the outermost commit."""
+    if _after_commit.get() is not None:
         async with in_transaction() as conn:
             yield conn
+        return
+    pending: list[Callable[[], Awaitable[None]]] = []
+    token = _after_commit.set(pending)
+    try:
+        async with in_transaction() as conn:
+            yield conn
+    finally:
+        _after_commit.reset(token)
+    for action in pending:  # reached only when the transaction committed
+        await action()
+
+
+SNAPSHOT_RETRIES = 5
+
+
+async def in_fresh_transaction(work: Callable[[Any], Awaitable[T]]) -> T:
+    """`work(conn)` in a transaction(). On SQLite, when another process committed between this
+    transaction's read and its write (SQLITE_BUSY_SNAPSHOT, "database is locked"), nothing was written,
+    so the whole decision runs again on fresh data. Inside another transaction it runs once: only the
+    outermost one can start over."""
+    if _after_commit.get() is not None:
+        async with transaction() as conn:
+            return await work(conn)
+    for attempt in range(SNAPSHOT_RETRIES):
+        try:
+            async with transaction() as conn:
+                return await work(conn)
+        except OperationalError as exc:
+            if "locked" not in str(exc) or attempt == SNAPSHOT_RETRIES - 1:
+                raise
+    raise AssertionError("unreachable")
 
 
 async def disconnect() -> None:

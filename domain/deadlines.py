@@ -7,13 +7,12 @@ wake-up call; if it misses one, the sweep still finds every due row.
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
-from contextvars import ContextVar
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from tortoise.exceptions import IntegrityError
 
+from domain.db import after_commit
 from domain.models import Deadline, DeadlineKind
 from domain.policy import STANDING_POLICY
 
@@ -28,43 +27,19 @@ def on_scheduled(listener: Listener) -> Callable[[], None]:
     return lambda: _listeners.remove(listener)
 
 
-# Deadlines scheduled inside the current transaction, told to the listeners once it has committed.
-_pending: ContextVar[list[Deadline] | None] = ContextVar("pending_deadline_notifications", default=None)
-
-
 async def _notify(deadline: Deadline) -> None:
-    pending = _pending.get()
-    if pending is not None:
-        pending.append(deadline)
-        return
-    await _tell_listeners([deadline])
+    # After the commit: a precise job enqueued before it could run before its row exists, find nothing
+    # due, and leave the deadline to the next minute's sweep. A rolled-back deadline is never announced.
+    await after_commit(lambda: _tell_listeners(deadline))
 
 
-async def _tell_listeners(deadlines: list[Deadline]) -> None:
+async def _tell_listeners(deadline: Deadline) -> None:
     """A listener that fails (Redis down) costs precision, not the change: the sweep finds every due row."""
-    for deadline in deadlines:
-        for listener in list(_listeners):
-            try:
-                await listener(deadline)
-            except Exception as exc:  # noqa: BLE001
-                log.warning("could not announce deadline %s (%s); the sweep will fire it", deadline.key, exc)
-
-
-@asynccontextmanager
-async def notify_after_commit() -> AsyncIterator[None]:
-    """Hold back deadline notifications until the enclosing transaction has committed, and drop them if
-    it rolls back. A precise job enqueued before the commit could run before its row exists, find
-    nothing due, and leave the deadline to the next minute's sweep. Nested uses share the outer one."""
-    if _pending.get() is not None:
-        yield
-        return
-    pending: list[Deadline] = []
-    token = _pending.set(pending)
-    try:
-        yield
-    finally:
-        _pending.reset(token)
-    await _tell_listeners(pending)  # reached only when the block (and so its transaction) succeeded
+    for listener in list(_listeners):
+        try:
+            await listener(deadline)
+        except Exception as exc:  # noqa: BLE001
+            log.warning("could not announce deadline %s (%s); the sweep will fire it", deadline.key, exc)
 
 
 def deadline_key(kind: DeadlineKind, participant_id: int, subject_id: int | None) -> str:

@@ -16,6 +16,7 @@ from typing import Any
 
 from tortoise import connections
 
+from domain.db import after_commit
 from domain.models import OutboxEvent, WebhookDelivery, WebhookEndpoint
 
 log = logging.getLogger("standing.outbox")
@@ -105,8 +106,13 @@ def on_announce(listener: Callable[[], Awaitable[None]]) -> Callable[[], None]:
 
 
 async def announce() -> None:
-    """Tell relays and dispatchers; a failure here never fails the change, which is already committed
-    (the feeds' polling and the minute sweep pick it up)."""
+    """Tell relays and dispatchers about committed events: now, or when the enclosing transaction commits."""
+    await after_commit(_announce_now)
+
+
+async def _announce_now() -> None:
+    """A failure here never fails the change, which is already committed (the feeds' polling and the
+    minute sweep pick it up)."""
     for listener in list(_announce):
         try:
             await listener()

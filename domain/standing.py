@@ -12,13 +12,12 @@ from datetime import datetime
 from typing import Any
 
 from statemachine.exceptions import TransitionNotAllowed as MachineRefused
-from tortoise.exceptions import OperationalError
 
 from domain import outbox
 from domain.actors import Actor
 from domain.badges import revoke_for_standing
 from domain.clock import Clock
-from domain.db import transaction
+from domain.db import in_fresh_transaction
 from domain.deadlines import deadlines_for_standing
 from domain.machines import StandingMachine, TransitionContext, bind, machine_class, machine_name
 from domain.models import Participant, TransitionRecord
@@ -28,7 +27,6 @@ from domain.rejections import InvalidInput, NotFound, Rejection, StaleVersion, T
 from domain.text import NUL_PROBLEM, has_nul
 
 MAX_REASON_LENGTH = 2000
-SNAPSHOT_RETRIES = 5
 
 
 @dataclass(frozen=True)
@@ -76,18 +74,10 @@ async def apply_event(
 ) -> TransitionApplied | Rejection:
     if (invalid := validate_command(cmd)) is not None:
         return invalid
-    for attempt in range(SNAPSHOT_RETRIES):
-        try:
-            async with transaction() as conn:
-                result = await _apply_locked(cmd, clock.now(), policy, conn)
-            break
-        except _Conflict as conflict:
-            return StaleVersion(cmd.participant_id, cmd.expected_version or conflict.actual - 1, conflict.actual)
-        except OperationalError as exc:
-            # SQLite: another process committed between our read and our write (SQLITE_BUSY_SNAPSHOT).
-            # Nothing was written; run the whole decision again on fresh data.
-            if "locked" not in str(exc) or attempt == SNAPSHOT_RETRIES - 1:
-                raise
+    try:
+        result = await in_fresh_transaction(lambda conn: _apply_locked(cmd, clock.now(), policy, conn))
+    except _Conflict as conflict:
+        return StaleVersion(cmd.participant_id, cmd.expected_version or conflict.actual - 1, conflict.actual)
     if isinstance(result, TransitionApplied):
         record = result.record
         observe(TRANSITION, machine=record.machine, from_state=record.from_state, to_state=record.to_state,

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from domain.clock import Clock
+from domain.db import in_fresh_transaction
 from domain.deadlines import due, mark_fired, postpone
 from domain.leave import paused_due_at
 from domain.models import Deadline, Participant
@@ -41,9 +42,29 @@ class SweepReport:
 
 
 async def fire(deadline: Deadline, now: datetime, *, dry_run: bool = False) -> Fired | None:
-    """Apply one due deadline's rule, once. None when it is not due, already fired, or postponed."""
+    """Apply one due deadline's rule, once. None when it is not due, already fired, or postponed.
+
+    The rule's effects and the mark "fired" commit together, under the participant's row lock (taken
+    first, as `apply_event` takes it): concurrent runs of one deadline (two jobs, a job and the sweep)
+    queue there, and every run after the first finds the deadline fired and does nothing.
+    """
     if deadline.fired_at is not None or deadline.due_at > now:
         return None
+    if dry_run:
+        return await _decide(deadline, now, dry_run=True)
+
+    async def locked(conn) -> Fired | None:
+        await Participant.filter(id=deadline.participant_id).select_for_update().using_db(conn).first()
+        current = await Deadline.filter(id=deadline.id, fired_at=None).select_for_update().using_db(conn).first()
+        return await _decide(current, now, dry_run=False, conn=conn) if current else None
+
+    fired = await in_fresh_transaction(locked)
+    if fired is not None:
+        observe(DEADLINE_FIRED, kind=deadline.kind.value, lateness_seconds=(now - deadline.due_at).total_seconds())
+    return fired
+
+
+async def _decide(deadline: Deadline, now: datetime, *, dry_run: bool, conn=None) -> Fired | None:
     participant = await Participant.get(id=deadline.participant_id)
     due_at = await paused_due_at(participant.id, deadline.armed_at, deadline.base_due_at)
     if due_at > now:  # the clock stood still during excused leave
@@ -51,10 +72,8 @@ async def fire(deadline: Deadline, now: datetime, *, dry_run: bool = False) -> F
             await postpone(deadline, due_at)
         return None
     firing = await DEADLINE_RULES[deadline.kind](deadline, participant, now, dry_run)
-    if not dry_run and not await mark_fired(deadline, now, firing.outcome):
-        return None  # another run fired it first; its effects (if any) are the only ones
-    if not dry_run:
-        observe(DEADLINE_FIRED, kind=deadline.kind.value, lateness_seconds=(now - deadline.due_at).total_seconds())
+    if not dry_run and not await mark_fired(deadline, now, firing.outcome, conn):
+        return None  # cannot happen under the lock; kept so that a lost race can never report an effect
     return Fired(deadline.id, deadline.kind.value, participant.id, deadline.due_at, firing)
 
 

@@ -500,3 +500,24 @@ async def test_toggling_races_without_version_never_skip_or_repeat_a_step(racers
         ("good", "reminder"), ("reminder", "good"), ("good", "first_notice"), ("first_notice", "good"),
     }
     assert len(rows) == len(successes) >= 5
+
+
+async def test_one_deadline_fired_by_twenty_runs_at_once_acts_and_reports_once(orm, world, clock):
+    """Two jobs and the sweep may run one deadline at the same moment. The rule's effect and the mark
+    'fired' commit together under the participant's lock, so exactly one run reports the lift (and the
+    deadline's recorded outcome is the lift), and the others find nothing to do."""
+    from domain.models import Deadline
+    from domain.sweep import fire
+
+    admin = Actor.admin(1)
+    await apply_event(StandingCommand(world.mentor.id, "issue_notice", admin, "late"), clock=clock)
+    await apply_event(StandingCommand(world.mentor.id, "suspend", admin, "again",
+                                      params={"until": clock.now() + timedelta(days=1)}), clock=clock)
+    deadline = await Deadline.get(participant_id=world.mentor.id, kind="suspension_end")
+    clock.advance(timedelta(days=2))
+    results = await asyncio.gather(*(fire(deadline, clock.now()) for _ in range(RACERS)))
+    acted = [r for r in results if r is not None]
+    assert len(acted) == 1 and acted[0].firing.transition
+    assert await TransitionRecord.filter(participant_id=world.mentor.id, event="lift_suspension").count() == 1
+    fired = await Deadline.get(id=deadline.id)
+    assert fired.fired_at is not None and fired.outcome == acted[0].firing.outcome
