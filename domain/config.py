@@ -25,6 +25,7 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8000
     sweep_interval: float = 30.0
+    worker_metrics_port: int | None = None
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
@@ -37,6 +38,7 @@ class Settings:
             host=env.get("STANDING_HOST") or "127.0.0.1",
             port=int(env.get("STANDING_PORT") or 8000),
             sweep_interval=float(env.get("STANDING_SWEEP_INTERVAL") or 30),
+            worker_metrics_port=int(env["STANDING_WORKER_METRICS_PORT"]) if env.get("STANDING_WORKER_METRICS_PORT") else None,
         )
 
 
@@ -54,6 +56,8 @@ SETTINGS_DOC: list[tuple[str, str, str]] = [
     ("STANDING_PORT", "8000", "Port `standing serve` listens on."),
     ("STANDING_SWEEP_INTERVAL", "30",
      "Embedded mode only: seconds between catch-up sweeps (deadlines also get precise in-process timers)."),
+    ("STANDING_WORKER_METRICS_PORT", "(unset)",
+     "`standing worker` serves Prometheus `/metrics` on this port (job lateness, sweeps, transitions, webhooks)."),
 ]
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client import (
+    CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest, start_http_server,
+)
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -14,7 +16,9 @@ LATENESS_BUCKETS = (0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 15, 60, 300, 3600, 8640
 
 
 class Metrics:
-    def __init__(self, subscribers: Callable[[], int]) -> None:
+    """One process's metrics. The API passes its live-subscriber count; the worker has no subscribers."""
+
+    def __init__(self, subscribers: Callable[[], int] | None = None) -> None:
         self.registry = CollectorRegistry()
         r = self.registry
         self.requests = Counter("standing_http_requests_total", "HTTP requests", ["method", "route", "status"], registry=r)
@@ -26,8 +30,9 @@ class Metrics:
                                   ["kind"], buckets=LATENESS_BUCKETS, registry=r)
         self.webhook_failures = Counter("standing_webhook_failures_total", "Failed webhook delivery attempts", registry=r)
         self.webhook_deliveries = Counter("standing_webhook_attempts_total", "Webhook delivery attempts", ["ok"], registry=r)
-        subscriber_gauge = Gauge("standing_live_subscribers", "Live GraphQL subscriptions in this process", registry=r)
-        subscriber_gauge.set_function(subscribers)
+        if subscribers is not None:
+            subscriber_gauge = Gauge("standing_live_subscribers", "Live GraphQL subscriptions in this process", registry=r)
+            subscriber_gauge.set_function(subscribers)
         self._unregister: list[Callable[[], None]] = []
 
     def start(self) -> None:
@@ -50,6 +55,17 @@ class Metrics:
         self.webhook_deliveries.labels("true" if ok else "false").inc()
         if not ok:
             self.webhook_failures.inc()
+
+    def serve(self, port: int, host: str = "0.0.0.0") -> Callable[[], None]:
+        """Serve /metrics from a background thread (the worker has no web server); returns a stop function."""
+        server, thread = start_http_server(port, addr=host, registry=self.registry)
+
+        def stop() -> None:
+            server.shutdown()
+            server.server_close()
+            thread.join(timeout=5)
+
+        return stop
 
     async def endpoint(self, request: Request) -> Response:
         return Response(generate_latest(self.registry), media_type=CONTENT_TYPE_LATEST)

@@ -84,3 +84,32 @@ async def test_running_a_job_twice_applies_its_effect_once(redis, world, clock):
     acted = [job for job, result in results.items() if result in (1,) or str(result).startswith("lift_suspension")]
     idle = [job for job, result in results.items() if result in (0, "nothing to do")]
     assert len(acted) == 1 and len(idle) == 2, results
+
+
+async def test_the_worker_serves_its_own_metrics_when_given_a_port(world, redis, clock):
+    import httpx
+
+    from domain.config import Settings
+    from tests.live_server import free_port
+    from workers.jobs import fire_deadline_job
+    from workers.settings import shutdown, startup
+
+    port = free_port()
+    ctx = {"redis": redis, "clock": clock, "keep_database": True, "settings": Settings(worker_metrics_port=port)}
+    await startup(ctx)
+    try:
+        await apply_event(StandingCommand(world.mentor.id, "issue_notice", Actor.admin(1), "late"), clock=clock)
+        await apply_event(StandingCommand(world.mentor.id, "suspend", Actor.admin(1), "x",
+                                          params={"until": clock.now() + timedelta(hours=1)}), clock=clock)
+        deadline = await Deadline.get(participant_id=world.mentor.id, kind="suspension_end")
+        clock.advance(timedelta(hours=1, seconds=30))
+        assert (await fire_deadline_job(ctx, deadline.id)).startswith("lift_suspension")
+        async with httpx.AsyncClient() as http:
+            text = (await http.get(f"http://127.0.0.1:{port}/metrics")).text
+        assert 'standing_deadline_lateness_seconds_count{kind="suspension_end"} 1.0' in text
+        assert 'standing_transitions_total{from_state="suspended",machine="mentor_standing",to_state="first_notice"} 1.0' in text
+        assert "standing_live_subscribers" not in text  # the worker has none
+    finally:
+        await shutdown(ctx)
+    with pytest.raises(httpx.ConnectError):
+        httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=2)

@@ -41,6 +41,13 @@ async def startup(ctx: dict[str, Any]) -> None:
         await relay.start()
         unregister.append(on_announce(_waker(relay)))
         ctx["relay"] = relay
+    if settings.worker_metrics_port:
+        # The same metrics the API serves, for what runs here: deadline lateness, sweeps, transitions, webhooks.
+        from schema.metrics import Metrics
+
+        metrics = Metrics()
+        metrics.start()
+        unregister += [metrics.stop, metrics.serve(settings.worker_metrics_port)]
     ctx["unregister"] = unregister
 
 
