@@ -1,4 +1,4 @@
-"""Helpers shared by bench/timers.py and bench/fanout.py: databases, processes, machine facts, figures."""
+"""Helpers shared by the benchmarks: databases, processes, machine facts, figures."""
 
 from __future__ import annotations
 
@@ -48,7 +48,7 @@ async def recreate_database(url: str) -> None:
 async def pg_value(url: str, sql: str, *args: Any) -> Any:
     import asyncpg
 
-    conn = await asyncpg.connect(url.replace("postgres://", "postgresql://", 1))
+    conn = await asyncpg.connect(url.split("?")[0].replace("postgres://", "postgresql://", 1))  # no pool options
     try:
         return await conn.fetchval(sql, *args)
     finally:

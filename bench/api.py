@@ -6,7 +6,7 @@ One command, from the repository root (needs PostgreSQL on 127.0.0.1:5432 and `w
 
     .venv/bin/python bench/api.py
 
-It (re)creates the database `bench` (and `bench_pgbench` for pgbench), seeds 10,000 participants with
+It (re)creates the database `bench_api` (and `bench_pgbench` for pgbench), seeds 10,000 participants with
 their transition history (bench/seed.py), then for each scenario starts the real app in its own
 process — uvicorn on `schema.app:create_app`, one worker — and loads it with `wrk` (one thread, a
 bounded number of connections, a bounded time, after a warm-up). In the same run it measures two
@@ -29,12 +29,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import logging
 import os
-import platform
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -48,6 +45,9 @@ sys.path.insert(0, str(ROOT))
 
 import asyncpg  # noqa: E402
 import httpx  # noqa: E402
+
+from bench._common import free_port, pg_value, recreate_database, stop_process  # noqa: E402
+from bench._common import machine as machine_facts  # noqa: E402
 
 BIN = Path(sys.executable).parent
 PG = "postgres://postgres@127.0.0.1:5432"
@@ -81,23 +81,6 @@ class Load:
 
 # --- databases ---------------------------------------------------------------------------------------
 
-async def reset_database(name: str) -> None:
-    conn = await asyncpg.connect(f"{PG.replace('postgres://', 'postgresql://')}/postgres")
-    try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await conn.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await conn.close()
-
-
-async def pg_value(url: str, sql: str, *args: Any) -> Any:
-    conn = await asyncpg.connect(url.split("?")[0].replace("postgres://", "postgresql://", 1))
-    try:
-        return await conn.fetchval(sql, *args)
-    finally:
-        await conn.close()
-
-
 async def committed(url: str, name: str) -> int:
     """Transactions PostgreSQL committed or rolled back in this database (flushed when backends exit)."""
     return int(await pg_value(
@@ -117,7 +100,7 @@ async def prepare_database(url: str, name: str, reuse: bool, total: int) -> dict
         except (OSError, asyncpg.PostgresError):
             pass
     started = time.perf_counter()
-    await reset_database(name)
+    await recreate_database(url.split("?")[0])
     await db.migrate(url)
     await db.connect(url)
     try:
@@ -139,9 +122,7 @@ class Server:
     """One uvicorn process, one worker, no access log, on a free loopback port."""
 
     def __init__(self, app: str, *, factory: bool = False, env: dict[str, str] | None = None) -> None:
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            self.port = s.getsockname()[1]
+        self.port = free_port()
         command = [str(BIN / "uvicorn"), app, "--host", "127.0.0.1", "--port", str(self.port), "--workers", "1",
                    "--no-access-log", "--log-level", "critical"]
         if factory:
@@ -180,12 +161,7 @@ class Server:
         raise RuntimeError("server did not start")
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        stop_process(self.process, timeout=10)
 
     def __enter__(self) -> "Server":
         return self
@@ -327,17 +303,6 @@ def check(base: str, path: str, body: dict[str, Any], token: str | None) -> dict
 
 # --- statement counts, in-process --------------------------------------------------------------------
 
-class _Counter(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
-        self.statements: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        message = record.getMessage()
-        if not message.startswith(("Created connection", "Closed connection")):
-            self.statements.append(message)
-
-
 async def statement_counts(
     url: str, requests: dict[str, tuple[dict[str, Any], dict[str, Any], str]], *, show: bool = False,
 ) -> dict[str, dict[str, int]]:
@@ -348,32 +313,28 @@ async def statement_counts(
     from schema.app import create_app
 
     await db.connect(url)
-    logger = logging.getLogger("tortoise.db_client")
-    counter = _Counter()
-    logger.addHandler(counter)
-    logger.setLevel(logging.DEBUG)
     counts: dict[str, dict[str, int]] = {}
     try:
-        app = create_app(Settings(database_url=url), manage_database=False)
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench") as client:
-            for name, (cold, warm, token) in requests.items():
-                counts[name] = {}
-                for phase, body in (("cold", cold), ("warm", warm)):
-                    if phase == "cold" and hasattr(access, "forget_tokens"):
-                        access.forget_tokens()
-                    await asyncio.sleep(0.2)  # let background work of the previous request finish
-                    counter.statements.clear()
-                    response = await client.post("/graphql", json=body, headers={"Authorization": f"Bearer {token}"})
-                    assert response.status_code == 200 and "errors" not in response.json(), response.text
-                    assert "Error" not in json.dumps(response.json()), response.text  # no typed rejection
-                    await asyncio.sleep(0.2)
-                    counts[name][phase] = len(counter.statements)
-                    if show:
-                        print(f"--- {name} ({phase}): {len(counter.statements)} statements")
-                        for statement in counter.statements:
-                            print("   ", statement[:160])
+        with db.logging_statements() as counter:
+            app = create_app(Settings(database_url=url), manage_database=False)
+            async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench") as client:
+                for name, (cold, warm, token) in requests.items():
+                    counts[name] = {}
+                    for phase, body in (("cold", cold), ("warm", warm)):
+                        if phase == "cold":
+                            access.forget_tokens()
+                        await asyncio.sleep(0.2)  # let background work of the previous request finish
+                        counter.statements.clear()
+                        response = await client.post("/graphql", json=body, headers={"Authorization": f"Bearer {token}"})
+                        assert response.status_code == 200 and "errors" not in response.json(), response.text
+                        assert "Error" not in json.dumps(response.json()), response.text  # no typed rejection
+                        await asyncio.sleep(0.2)
+                        counts[name][phase] = len(counter.statements)
+                        if show:
+                            print(f"--- {name} ({phase}): {len(counter.statements)} statements")
+                            for statement in counter.statements:
+                                print("   ", statement[:160])
     finally:
-        logger.removeHandler(counter)
         await db.disconnect()
     return counts
 
@@ -478,7 +439,7 @@ async def run_transitions(url: str, db_name: str, state: dict[str, Any], args: a
 
 
 def run_pgbench(args: argparse.Namespace) -> Load:
-    asyncio.run(reset_database("bench_pgbench"))
+    asyncio.run(recreate_database(f"{PG}/bench_pgbench"))
     common = ["-h", "127.0.0.1", "-U", "postgres"]
     subprocess.run(["pgbench", "-i", "-q", "-s", "1", *common, "bench_pgbench"], check=True, capture_output=True)
     with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as f:
@@ -510,8 +471,7 @@ def run_pgbench(args: argparse.Namespace) -> Load:
 
 
 def machine() -> dict[str, str]:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor())
+    """The machine facts every benchmark reports, plus the versions this one depends on."""
     versions = subprocess.run([str(BIN / "python"), "-c",
                                "import importlib.metadata as m; print(', '.join(f'{p} {m.version(p)}' for p in "
                                "['strawberry-graphql','starlette','uvicorn','tortoise-orm','asyncpg','uvloop']))"],
@@ -519,8 +479,7 @@ def machine() -> dict[str, str]:
     pg = subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-Atc", "SHOW server_version"],
                         capture_output=True, text=True).stdout.strip()
     wrk_version = subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout.splitlines()[0]
-    return {"nproc": str(os.cpu_count()), "cpu": cpu, "python": platform.python_version(), "packages": versions,
-            "postgresql": pg, "wrk": wrk_version, "load_before": " ".join(Path("/proc/loadavg").read_text().split()[:3])}
+    return {**machine_facts(), "packages": versions, "postgresql": pg, "wrk": wrk_version}
 
 
 def load_average() -> str:
@@ -541,7 +500,7 @@ def report(results: dict[str, Load], counts: dict[str, dict[str, int]], info: di
         f"load: wrk -t1, {args.connections} connections (8 for transitions), median of {args.repeat} runs of "
         f"{args.duration:g}s (transitions and pgbench: one run) after a {args.warmup:g}s warm-up; uvicorn, 1 worker, no access log, log level critical; production={args.production}; "
         f"app={APP}; "
-        f"pool={args.pool or 'default (5)'}; load average (1, 5, 15 min) before the run: {info['load_before']}, "
+        f"pool={args.pool or 'default (5)'}; load average (1, 5, 15 min) before the run: {info['loadavg_at_start']}, "
         f"after: {load_average()}", "",
         "| what | req/s (range of runs) | p50 ms | p99 ms | ÷ Starlette JSON | ÷ cached hello-world | app CPU µs/req | "
         "PostgreSQL CPU µs/req | SQL statements/request |",
@@ -642,7 +601,7 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=16, help="wrk connections for the read scenarios")
     parser.add_argument("--repeat", type=int, default=3, help="measured runs per read scenario (the median is kept)")
     parser.add_argument("--participants", type=int, default=10_000)
-    parser.add_argument("--database", default="bench")
+    parser.add_argument("--database", default="bench_api")
     parser.add_argument("--only", help="comma-separated subset of: ceilings,a,b,c")
     parser.add_argument("--reuse", action="store_true", help="keep the seeded database of a previous run")
     parser.add_argument("--production", action="store_true", help="serve with STANDING_PRODUCTION=true")

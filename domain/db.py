@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, TypeVar
@@ -134,6 +135,33 @@ async def in_fresh_transaction(work: Callable[[Any], Awaitable[T]]) -> T:
             if "locked" not in str(exc) or attempt == SNAPSHOT_RETRIES - 1:
                 raise
     raise AssertionError("unreachable")
+
+
+class StatementLog(logging.Handler):
+    """The SQL statements Tortoise sends, from its `tortoise.db_client` debug log (tests and bench/api.py)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.statements: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if not message.startswith(("Created connection", "Closed connection")):
+            self.statements.append(message)
+
+
+@contextmanager
+def logging_statements() -> Iterator[StatementLog]:
+    """Record every statement sent while the block runs."""
+    logger = logging.getLogger("tortoise.db_client")
+    log, previous = StatementLog(), logger.level
+    logger.addHandler(log)
+    logger.setLevel(logging.DEBUG)
+    try:
+        yield log
+    finally:
+        logger.removeHandler(log)
+        logger.setLevel(previous)
 
 
 async def disconnect() -> None:

@@ -8,7 +8,6 @@ With CI=true an unreachable PostgreSQL fails the run instead of skipping it.
 from __future__ import annotations
 
 import asyncio
-import logging
 import os
 import shutil
 from collections.abc import AsyncIterator, Iterator
@@ -23,6 +22,7 @@ from domain import db
 from domain.access import TokenRole, create_token, get_or_create_organization
 from domain.clock import FixedClock
 from domain.config import Settings
+from domain.db import StatementLog, logging_statements
 from domain.models import Participant
 from domain.participants import ProfileInput, register_participant
 from domain.roles import Role
@@ -203,29 +203,10 @@ def admin_secret(database_url: str) -> str:
     return asyncio.run(make())
 
 
-class SqlCounter(logging.Handler):
-    """Counts SQL statements Tortoise sends, from its db_client debug log."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
-        self.statements: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        message = record.getMessage()
-        if not message.startswith(("Created connection", "Closed connection")):
-            self.statements.append(message)
-
-
 @pytest.fixture
-def sql_counter() -> Iterator[SqlCounter]:
-    logger = logging.getLogger("tortoise.db_client")
-    counter, previous = SqlCounter(), logger.level
-    logger.addHandler(counter)
-    logger.setLevel(logging.DEBUG)
-    try:
-        yield counter
-    finally:
-        logger.removeHandler(counter)
-        logger.setLevel(previous)
+def sql_counter() -> Iterator[StatementLog]:
+    """The statements Tortoise sends during the test."""
+    with logging_statements() as log:
+        yield log
 
 
