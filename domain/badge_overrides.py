@@ -14,14 +14,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from domain.actors import Actor
-from domain.badge_policy import BADGE_POLICIES, BadgePolicy, validate_overrides
+from domain.badge_policy import BadgePolicy, policies_with, validate_overrides
 from domain.clock import Clock
 from domain.db import transaction
 from domain.models import BadgePolicyChange, Organization
 from domain.rejections import InvalidInput, NotFound
 from domain.roles import Role
-from domain.standing import MAX_REASON_LENGTH
-from domain.text import NUL_PROBLEM, has_nul
+from domain.text import reason_problem
 
 MAX_OVERRIDES_BYTES = 10_000
 
@@ -30,10 +29,6 @@ MAX_OVERRIDES_BYTES = 10_000
 class OverridesSet:
     change: BadgePolicyChange
     policies: dict[Role, BadgePolicy]
-
-
-def effective_policies(overrides: dict[str, Any] | None) -> dict[Role, BadgePolicy]:
-    return {role: policy.with_overrides(overrides) for role, policy in BADGE_POLICIES.items()}
 
 
 def _problem(overrides: Any, reason: str) -> InvalidInput | None:
@@ -46,13 +41,7 @@ def _problem(overrides: Any, reason: str) -> InvalidInput | None:
         return InvalidInput("overrides", f"at most {MAX_OVERRIDES_BYTES} bytes")
     if (problem := validate_overrides(overrides)) is not None:
         return InvalidInput("overrides", problem)
-    if not reason.strip():
-        return InvalidInput("reason", "every admin action needs a reason")
-    if len(reason) > MAX_REASON_LENGTH:
-        return InvalidInput("reason", f"at most {MAX_REASON_LENGTH} characters")
-    if has_nul(reason):
-        return InvalidInput("reason", NUL_PROBLEM)
-    return None
+    return reason_problem(reason, required=True)
 
 
 async def set_badge_overrides(
@@ -64,7 +53,7 @@ async def set_badge_overrides(
     # Roles and criteria left empty change nothing; storing them would only change the version's hash.
     kept = {role: {k: c for k, c in changes.items() if c} for role, changes in overrides.items()}
     kept = {role: changes for role, changes in kept.items() if changes} or None
-    policies = effective_policies(kept)
+    policies = policies_with(kept)
     async with transaction() as conn:
         organization = await Organization.filter(id=organization_id).select_for_update().using_db(conn).first()
         if organization is None:
@@ -77,8 +66,3 @@ async def set_badge_overrides(
             versions={role.value: policy.version for role, policy in policies.items()}, occurred_at=clock.now(),
         )
     return OverridesSet(change=change, policies=policies)
-
-
-async def current_policies(organization_id: int) -> dict[Role, BadgePolicy]:
-    overrides = await Organization.filter(id=organization_id).values_list("policy_overrides", flat=True)
-    return effective_policies(overrides[0] if overrides else None)

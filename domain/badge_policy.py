@@ -132,3 +132,8 @@ PROTEGE_BADGE_POLICY = BadgePolicy(
 )
 
 BADGE_POLICIES: dict[Role, BadgePolicy] = {Role.MENTOR: MENTOR_BADGE_POLICY, Role.PROTEGE: PROTEGE_BADGE_POLICY}
+
+
+def policies_with(overrides: dict[str, Any] | None) -> dict[Role, BadgePolicy]:
+    """Every role's policy under an organization's overrides (None: the Code's)."""
+    return {role: policy.with_overrides(overrides) for role, policy in BADGE_POLICIES.items()}

@@ -15,7 +15,7 @@ from typing import Any
 from domain import outbox
 from domain.actors import Actor
 from domain.badge_metrics import METRICS, Population, active_availability
-from domain.badge_policy import BADGE_POLICIES, BadgePolicy, Criterion
+from domain.badge_policy import BadgePolicy, Criterion, policies_with
 from domain.clock import Clock
 from domain.db import transaction
 from domain.leave import paused_time
@@ -58,9 +58,14 @@ class BadgeChange:
     to_state: str
 
 
-async def policy_for(organization_id: int, role: Role) -> BadgePolicy:
+async def policies_for(organization_id: int) -> dict[Role, BadgePolicy]:
+    """The policy each role of this organization is evaluated under, its overrides included."""
     overrides = await Organization.filter(id=organization_id).values_list("policy_overrides", flat=True)
-    return BADGE_POLICIES[role].with_overrides(overrides[0] if overrides else None)
+    return policies_with(overrides[0] if overrides else None)
+
+
+async def policy_for(organization_id: int, role: Role) -> BadgePolicy:
+    return (await policies_for(organization_id))[role]
 
 
 async def measure_population(

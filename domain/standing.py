@@ -24,9 +24,8 @@ from domain.models import Participant, TransitionRecord
 from domain.observe import TRANSITION, observe
 from domain.policy import STANDING_POLICY, StandingPolicy
 from domain.rejections import InvalidInput, NotFound, Rejection, StaleVersion, TransitionNotAllowed
-from domain.text import NUL_PROBLEM, has_nul
+from domain.text import NUL_PROBLEM, has_nul, reason_problem
 
-MAX_REASON_LENGTH = 2000
 
 
 @dataclass(frozen=True)
@@ -55,15 +54,10 @@ class _Conflict(Exception):
 
 
 def validate_command(cmd: StandingCommand) -> InvalidInput | None:
-    reason = cmd.reason.strip()
-    if has_nul(reason):
-        return InvalidInput("reason", NUL_PROBLEM)
+    if (problem := reason_problem(cmd.reason, required=cmd.actor.is_admin)) is not None:
+        return problem
     if has_nul(cmd.evidence):
         return InvalidInput("evidence", NUL_PROBLEM)
-    if cmd.actor.is_admin and not reason:
-        return InvalidInput("reason", "every admin action needs a reason")
-    if len(reason) > MAX_REASON_LENGTH:
-        return InvalidInput("reason", f"at most {MAX_REASON_LENGTH} characters")
     if cmd.expected_version is not None and cmd.expected_version < 1:
         return InvalidInput("expectedVersion", "versions start at 1")
     return None

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from domain.rejections import InvalidInput
+
+MAX_REASON_LENGTH = 2000
+
 
 def has_nul(value: Any) -> bool:
     """True when a string, or any string inside a JSON-like value, contains a NUL character."""
@@ -17,3 +21,15 @@ def has_nul(value: Any) -> bool:
 
 
 NUL_PROBLEM = "must not contain NUL characters"
+
+
+def reason_problem(reason: str, *, required: bool) -> InvalidInput | None:
+    """What is wrong with the reason given for a decision, or None. Admins must always give one."""
+    text = reason.strip()
+    if has_nul(text):
+        return InvalidInput("reason", NUL_PROBLEM)
+    if required and not text:
+        return InvalidInput("reason", "every admin action needs a reason")
+    if len(text) > MAX_REASON_LENGTH:
+        return InvalidInput("reason", f"at most {MAX_REASON_LENGTH} characters")
+    return None

@@ -13,6 +13,7 @@ from domain import badge_overrides
 from domain.actors import ActorKind as DomainActorKind
 from domain.badge_policy import BADGE_POLICIES
 from domain.badge_policy import BadgePolicy as DomainBadgePolicy
+from domain.badges import policies_for
 from domain.models import BadgePolicyChange as ChangeRow
 from domain.rejections import InvalidInput, NotFound
 from schema.context import admin_of, principal_of
@@ -85,7 +86,7 @@ SetBadgeOverridesResult = Annotated[BadgeOverridesPayload | InvalidInputError | 
 class BadgePolicyQueries:
     @strawberry.field(description="The badge criteria each role is held to in your organization, overrides included.")
     async def badge_policies(self, info: Info) -> list[BadgePolicy]:
-        policies = await badge_overrides.current_policies(principal_of(info).organization_id)
+        policies = await policies_for(principal_of(info).organization_id)
         return [BadgePolicy.from_policy(p) for p in policies.values()]
 
     @strawberry.field(description="Changes of the organization's badge overrides, newest first (admins).")

@@ -141,12 +141,12 @@ async def _existing_organization(slug: str):
 
 
 def cmd_policy_show(args: argparse.Namespace, settings: Settings) -> int:
-    from domain.badge_overrides import current_policies
+    from domain.badges import policies_for
 
     async def work() -> int:
         if (organization := await _existing_organization(args.org)) is None:
             return 2
-        _print_policies(await current_policies(organization.id))
+        _print_policies(await policies_for(organization.id))
         return 0
 
     return _with_database(settings, work)
