@@ -10,11 +10,11 @@ are never saved; writes go through the model and the use cases.
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 from typing import Any, AsyncIterator, Callable
 
 from tortoise import fields as tortoise_fields
-from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
 from domain.models import Participant
@@ -43,29 +43,15 @@ def _converter(field: tortoise_fields.Field) -> Callable[[Any], Any]:
     return convert
 
 
-Column = tuple[str, str, Callable[[Any], Any]]
-_COLUMNS: dict[tuple[type[Model], tuple[str, ...] | None], list[Column]] = {}
-
-
-def columns(model: type[Model], names: tuple[str, ...] | None = None) -> list[Column]:
-    """(column in the record, attribute name, conversion) for the model's columns, or for `names` of them."""
-    found = _COLUMNS.get((model, names))
-    if found is None:
-        meta = model._meta
-        found = _COLUMNS[(model, names)] = [
-            (column, name, _converter(meta.fields_map[name])) for name, column in meta.fields_db_projection.items()
-            if names is None or name in names
-        ]
-    return found
-
-
-def record_values(model: type[Model], record: Any, names: tuple[str, ...] | None = None) -> dict[str, Any]:
-    """The record's columns (all of the model's, or `names`) as attribute names and Python values."""
-    return {name: convert(record[column]) for column, name, convert in columns(model, names)}
+@functools.cache  # the models are registered by the time the first snapshot is made
+def _columns() -> list[tuple[str, str, Callable[[Any], Any]]]:
+    """(column in the record, attribute name, conversion) for every column of the participant table."""
+    meta = Participant._meta
+    return [(column, name, _converter(meta.fields_map[name])) for name, column in meta.fields_db_projection.items()]
 
 
 def snapshot(record: Any) -> ParticipantSnapshot:
-    return ParticipantSnapshot(**record_values(Participant, record))
+    return ParticipantSnapshot(**{name: convert(record[column]) for column, name, convert in _columns()})
 
 
 class Snapshots:
@@ -92,7 +78,7 @@ class Snapshots:
         return [snapshot(record) for record in await read_records(self.query)]
 
 
-async def read_records(query: QuerySet[Any]) -> list[Any]:
+async def read_records(query: QuerySet[Participant]) -> list[Any]:
     """The driver's records for the query's own SQL and parameters (what QuerySet.sql() shows)."""
     query._choose_db_if_not_chosen()  # Tortoise's own steps before executing a query (QuerySet.sql)
     query._make_query()

@@ -11,7 +11,6 @@ from strawberry.dataloader import DataLoader
 from domain.history import latest_transitions
 from domain.machines import STANDING_MACHINE_NAMES
 from domain.models import BadgeRecord, Organization, TransitionRecord
-from domain.snapshots import read_records, record_values
 
 HistoryKey = tuple[int, int, int | None]  # (participant id, how many, before this log id)
 
@@ -59,12 +58,8 @@ SUMMARY_FIELDS = ("participant_id", "state", "since", "policy_version", "evaluat
 
 
 async def load_badge_summaries(participant_ids: list[int]) -> list[BadgeSummary | None]:
-    # Driver records converted column by column (domain/snapshots.py): cheaper than values_list for a page.
-    records = await read_records(BadgeRecord.filter(participant_id__in=set(participant_ids)).only(*SUMMARY_FIELDS))
-    found = {}
-    for record in records:
-        values = record_values(BadgeRecord, record, SUMMARY_FIELDS)
-        found[values["participant_id"]] = BadgeSummary(**values)
+    rows = await BadgeRecord.filter(participant_id__in=set(participant_ids)).values_list(*SUMMARY_FIELDS)
+    found = {row[0]: BadgeSummary(*row) for row in rows}
     return [found.get(i) for i in participant_ids]
 
 
