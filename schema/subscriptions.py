@@ -107,6 +107,17 @@ def _after(value: strawberry.ID | None) -> int | None:
     return int(value)
 
 
+async def _changes(
+    info: Info, organization_id: strawberry.ID | None, participant_id: strawberry.ID | None,
+    after: strawberry.ID | None, event_type: str,
+) -> AsyncGenerator[ChangeEvent, None]:
+    """One type of event in the caller's scope, replayed from `after`, then live."""
+    org, participant = _scope(info, organization_id, participant_id)
+    async for event in stream(_broadcaster(info), organization_id=org, participant_id=participant,
+                              types=[event_type], after=_after(after)):
+        yield ChangeEvent.from_message(event)
+
+
 @strawberry.type
 class Subscription:
     @strawberry.subscription(description="Standing transitions in your organization (optionally one participant), "
@@ -115,27 +126,21 @@ class Subscription:
         self, info: Info, organization_id: strawberry.ID | None = None, participant_id: strawberry.ID | None = None,
         after: strawberry.ID | None = None,
     ) -> AsyncGenerator[ChangeEvent, None]:
-        org, participant = _scope(info, organization_id, participant_id)
-        async for event in stream(_broadcaster(info), organization_id=org, participant_id=participant,
-                                  types=[STANDING_CHANGED], after=_after(after)):
-            yield ChangeEvent.from_message(event)
+        async for event in _changes(info, organization_id, participant_id, after, STANDING_CHANGED):
+            yield event
 
     @strawberry.subscription(description="Badge awards and revocations, replayed from `after`, then live.")
     async def badge_changed(
         self, info: Info, organization_id: strawberry.ID | None = None, participant_id: strawberry.ID | None = None,
         after: strawberry.ID | None = None,
     ) -> AsyncGenerator[ChangeEvent, None]:
-        org, participant = _scope(info, organization_id, participant_id)
-        async for event in stream(_broadcaster(info), organization_id=org, participant_id=participant,
-                                  types=[BADGE_CHANGED], after=_after(after)):
-            yield ChangeEvent.from_message(event)
+        async for event in _changes(info, organization_id, participant_id, after, BADGE_CHANGED):
+            yield event
 
     @strawberry.subscription(description="Nudges, replayed from `after`, then live.")
     async def nudge_created(
         self, info: Info, organization_id: strawberry.ID | None = None, participant_id: strawberry.ID | None = None,
         after: strawberry.ID | None = None,
     ) -> AsyncGenerator[ChangeEvent, None]:
-        org, participant = _scope(info, organization_id, participant_id)
-        async for event in stream(_broadcaster(info), organization_id=org, participant_id=participant,
-                                  types=[NUDGE_CREATED], after=_after(after)):
-            yield ChangeEvent.from_message(event)
+        async for event in _changes(info, organization_id, participant_id, after, NUDGE_CREATED):
+            yield event
