@@ -30,6 +30,7 @@ from domain.roles import Role
 from domain.standing import StandingCommand, TransitionApplied, apply_event
 from schema.mutations.standing import camel
 from tests.conftest import BACKEND, issue
+from tests.transition_requests import transition_request
 
 RACERS = 20
 
@@ -138,15 +139,7 @@ class Racers:
                 ),
                 clock=self.clock,
             ))
-        suspending = event == "suspend"
-        query = MUTATION % {
-            "field": camel(event),
-            "until_var": ", $until: DateTime!" if suspending else "",
-            "extra": ", until: $until" if suspending else "",
-        }
-        variables = {"pid": str(participant_id), "reason": reason, "version": version}
-        if suspending:
-            variables["until"] = until.isoformat()
+        query, variables = transition_request(MUTATION, event, participant_id, reason, version, until.isoformat())
         data = await self.gql.data(query, variables, token=self.tokens[racer])
         return _from_graphql(data[camel(event)])
 

@@ -9,6 +9,7 @@ import pytest
 from domain.machines import MACHINES
 from domain.models import TransitionRecord
 from schema.mutations.standing import camel
+from tests.transition_requests import transition_request
 
 TRANSITION = """
 mutation($pid: ID!, $reason: String!, $version: Int %(until_var)s) {
@@ -37,15 +38,7 @@ query($id: ID!, $first: Int!, $after: String) {
 
 
 async def send(gql, token, event, participant_id, reason="a reason", version=None, until=None):
-    suspending = event == "suspend"
-    query = TRANSITION % {
-        "field": camel(event),
-        "until_var": ", $until: DateTime!" if suspending else "",
-        "extra": ", until: $until" if suspending else "",
-    }
-    variables = {"pid": str(participant_id), "reason": reason, "version": version}
-    if suspending:
-        variables["until"] = until
+    query, variables = transition_request(TRANSITION, event, participant_id, reason, version, until)
     return (await gql.data(query, variables, token=token))[camel(event)]
 
 
