@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-STANDING = [sys.executable, "-m", "schema.cli"]
+STANDING = [sys.executable, "-m", "cli.main"]
 # Databases the benchmarks may drop and re-create. Never `test`, `postgres`, or another's database.
 ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 

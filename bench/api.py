@@ -88,7 +88,8 @@ async def committed(url: str, name: str) -> int:
 
 
 async def prepare_database(url: str, name: str, reuse: bool, total: int) -> dict[str, Any]:
-    from domain import db
+    from domain.access.tokens import forget_tokens
+    from domain.infra import db
     from bench.seed import seed
 
     if reuse and STATE_FILE.exists():
@@ -308,8 +309,9 @@ async def statement_counts(
 ) -> dict[str, dict[str, int]]:
     """SQL statements for one request of each kind: the first body with the token cache cold, then
     the second body with it warm (a transition needs another event the second time)."""
-    from domain import access, db
-    from domain.config import Settings
+    from domain.access.tokens import forget_tokens
+    from domain.infra import db
+    from domain.infra.config import Settings
     from schema.app import create_app
 
     await db.connect(url)
@@ -322,7 +324,7 @@ async def statement_counts(
                     counts[name] = {}
                     for phase, body in (("cold", cold), ("warm", warm)):
                         if phase == "cold":
-                            access.forget_tokens()
+                            forget_tokens()
                         await asyncio.sleep(0.2)  # let background work of the previous request finish
                         counter.statements.clear()
                         response = await client.post("/graphql", json=body, headers={"Authorization": f"Bearer {token}"})

@@ -15,15 +15,17 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from domain.access import TokenRole, create_token, get_or_create_organization
-from domain.actors import Actor
-from domain.badge_policy import BADGE_POLICIES
-from domain.clock import FixedClock
-from domain.deadlines import deadline_key
-from domain.machines import machine_class, machine_name
+from domain.access.organizations import get_or_create_organization
+from domain.access.principals import TokenRole
+from domain.access.tokens import create_token
+from domain.kernel.actors import Actor
+from domain.badges.policy import BADGE_POLICIES
+from domain.kernel.clock import FixedClock
+from domain.deadlines.schedule import deadline_key
+from domain.standing.machines import machine_class, machine_name
 from domain.models import BadgeRecord, Deadline, DeadlineKind, Participant, TransitionRecord
-from domain.policy import STANDING_POLICY
-from domain.roles import Role
+from domain.standing.policy import STANDING_POLICY
+from domain.kernel.roles import Role
 
 NOW = datetime.now(timezone.utc).replace(microsecond=0)
 ADMIN_EVENTS = {"approve_reschedule", "issue_notice", "suspend", "remove", "undo_removal"}

@@ -105,14 +105,14 @@ async def wait_for_quiet_part_of_minute(window: float) -> None:
 async def run_timers(args: argparse.Namespace) -> dict[str, Any]:
     from arq.connections import RedisSettings, create_pool
 
-    from domain import db
-    from domain.access import get_or_create_organization
-    from domain.actors import Actor
-    from domain.clock import SystemClock
-    from domain.deadlines import on_scheduled
+    from domain.infra import db
+    from domain.access.organizations import get_or_create_organization
+    from domain.kernel.actors import Actor
+    from domain.kernel.clock import SystemClock
+    from domain.deadlines.schedule import on_scheduled
     from domain.models import Deadline, DeadlineKind, Participant, TransitionRecord
-    from domain.roles import Role
-    from domain.standing import StandingCommand, TransitionApplied, apply_event
+    from domain.kernel.roles import Role
+    from domain.standing.apply import StandingCommand, TransitionApplied, apply_event
     from workers.scheduling import arq_listener, job_id
 
     clock = SystemClock()
@@ -246,14 +246,14 @@ async def run_timers(args: argparse.Namespace) -> dict[str, Any]:
 async def run_sweep(args: argparse.Namespace) -> dict[str, Any]:
     from tortoise import connections
 
-    from domain import db
-    from domain.access import get_or_create_organization
-    from domain.clock import SystemClock
-    from domain.deadlines import deadline_key
+    from domain.infra import db
+    from domain.access.organizations import get_or_create_organization
+    from domain.kernel.clock import SystemClock
+    from domain.deadlines.schedule import deadline_key
     from domain.models import Deadline, DeadlineKind, Participant
-    from domain.policy import TIME_POLICY
-    from domain.roles import Role
-    from domain.sweep import sweep
+    from domain.standing.policy import TIME_POLICY
+    from domain.kernel.roles import Role
+    from domain.deadlines.sweep import sweep
 
     clock = SystemClock()
     await db.connect(args.database_url)
@@ -328,7 +328,7 @@ async def run_sweep(args: argparse.Namespace) -> dict[str, Any]:
 
 
 async def main_async(args: argparse.Namespace) -> dict[str, Any]:
-    from domain import db
+    from domain.infra import db
 
     results: dict[str, Any] = {"machine": machine()}
     print_machine(results["machine"])

@@ -18,11 +18,12 @@ from strawberry.exceptions import ConnectionRejectionError
 from strawberry.types.unset import UNSET, UnsetType
 from tortoise.contrib.starlette import RegisterTortoise
 
-from domain.access import Principal, authenticate
-from domain.certificates import certificate_pdf
-from domain.clock import Clock, SystemClock
-from domain.config import Settings
-from domain.db import ensure_sqlite_folder, tortoise_config
+from domain.access.principals import Principal
+from domain.access.tokens import authenticate
+from domain.badges.certificate import certificate_pdf
+from domain.kernel.clock import Clock, SystemClock
+from domain.infra.config import Settings
+from domain.infra.db import ensure_sqlite_folder, tortoise_config
 from schema.build import build_schema
 from schema.context import Context
 from schema.metrics import Metrics
@@ -113,7 +114,7 @@ async def timers(settings: Settings, clock: Clock) -> AsyncIterator[None]:
     if settings.redis_url:
         from arq.connections import RedisSettings, create_pool
 
-        from domain.deadlines import on_scheduled
+        from domain.deadlines.schedule import on_scheduled
         from workers.scheduling import arq_listener
 
         redis = await create_pool(RedisSettings.from_dsn(settings.redis_url))
@@ -137,7 +138,7 @@ async def timers(settings: Settings, clock: Clock) -> AsyncIterator[None]:
 async def webhook_dispatcher(settings: Settings, app: Starlette) -> Coalesced:
     """After a commit with events: with Redis, the worker delivers webhooks; without, this process does.
     Either way, commits that arrive while a dispatch runs share the next one."""
-    from domain.webhooks import deliver_due
+    from domain.events.webhooks import deliver_due
 
     if settings.redis_url:
         from arq.connections import RedisSettings, create_pool
@@ -155,7 +156,7 @@ async def webhook_dispatcher(settings: Settings, app: Starlette) -> Coalesced:
 @asynccontextmanager
 async def realtime(app: Starlette, settings: Settings) -> AsyncIterator[None]:
     """One feed per process for the subscribers here; with Redis, a relay (one leads) and a listener."""
-    from domain.outbox import on_announce
+    from domain.events.outbox import on_announce
     from workers.realtime import Feed, Relay
 
     feed = Feed(app.state.broadcaster, redis_url=settings.redis_url)

@@ -9,13 +9,13 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
-from domain import badge_overrides
-from domain.actors import ActorKind as DomainActorKind
-from domain.badge_policy import BADGE_POLICIES
-from domain.badge_policy import BadgePolicy as DomainBadgePolicy
-from domain.badges import policies_for
+from domain.badges import overrides as badge_overrides
+from domain.kernel.actors import ActorKind as DomainActorKind
+from domain.badges.policy import BADGE_POLICIES
+from domain.badges.policy import BadgePolicy as DomainBadgePolicy
+from domain.badges.overrides import policies_for
 from domain.models import BadgePolicyChange as ChangeRow
-from domain.rejections import InvalidInput, NotFound
+from domain.kernel.rejections import InvalidInput, NotFound
 from schema.context import admin_of, principal_of
 from schema.enums import ActorKind, Role
 from schema.errors import InvalidInputError, NotFoundError, to_graphql

@@ -7,11 +7,11 @@ from datetime import datetime
 import strawberry
 from strawberry.types import Info
 
-from domain.badge_guidance import advise
-from domain.badges import policy_for
+from domain.badges.advice import advise
+from domain.badges.overrides import policy_for
 from domain.models import BadgeRecord, Participant
-from domain.perks import perks_for
-from domain.roles import Role
+from domain.badges.perks import perks_for
+from domain.kernel.roles import Role
 
 
 @strawberry.type(description="One badge criterion as last evaluated: value against threshold over a window.")
@@ -89,5 +89,5 @@ class Badge:
                                   "Costs a few queries: ask for it on one participant, not on a page.")
     async def advice(self, info: Info) -> list[BadgeAdvice]:
         policy = await policy_for(self.participant.organization_id, Role(self.participant.role))
-        found = await advise(self.participant, policy, self.evidence, info.context.clock.now())
+        found = await advise(self.participant.id, policy, self.evidence, info.context.clock.now())
         return [BadgeAdvice(criterion=a.criterion, message=a.message, due_by=a.due_by) for a in found]

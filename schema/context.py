@@ -7,8 +7,8 @@ from typing import Any
 
 from strawberry.types import Info
 
-from domain.access import Principal
-from domain.clock import Clock
+from domain.access.principals import Principal
+from domain.kernel.clock import Clock
 from schema.errors import AuthError
 from schema.loaders import Loaders
 

@@ -6,8 +6,10 @@ from enum import Enum
 
 import strawberry
 
-from domain import access, actors, models, roles
-from domain.machines import all_event_ids, all_state_ids
+from domain import models
+from domain.access import principals
+from domain.kernel import actors, roles
+from domain.standing.machines import all_event_ids, all_state_ids
 
 StandingState = strawberry.enum(
     Enum("StandingState", {state.upper(): state for state in all_state_ids()}),  # type: ignore[misc]
@@ -19,7 +21,7 @@ StandingEvent = strawberry.enum(
 )
 Role = strawberry.enum(roles.Role, description="A participant's role in the mentorship.")
 ActorKind = strawberry.enum(actors.ActorKind, description="Who made a decision.")
-TokenRole = strawberry.enum(access.TokenRole, description="What a bearer token may do.")
+TokenRole = strawberry.enum(principals.TokenRole, description="What a bearer token may do.")
 GoalStatus = strawberry.enum(models.GoalStatus, description="Where a SMART goal stands.")
 SessionStatus = strawberry.enum(models.SessionStatus, description="A session is booked, then ends one of four ways.")
 Absentee = strawberry.enum(models.Absentee, description="Who did not show.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import strawberry
 from graphql import GraphQLError
 
-from domain import rejections
+from domain.kernel import rejections
 from schema.enums import StandingEvent, StandingState
 
 

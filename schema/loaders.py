@@ -8,8 +8,8 @@ from datetime import datetime
 
 from strawberry.dataloader import DataLoader
 
-from domain.history import latest_transitions
-from domain.machines import STANDING_MACHINE_NAMES
+from domain.standing.history import latest_transitions
+from domain.standing.machines import STANDING_MACHINE_NAMES
 from domain.models import BadgeRecord, Organization, TransitionRecord
 
 HistoryKey = tuple[int, int, int | None]  # (participant id, how many, before this log id)

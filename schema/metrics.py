@@ -10,7 +10,7 @@ from prometheus_client import (
 from starlette.requests import Request
 from starlette.responses import Response
 
-from domain import observe
+from domain.infra import observe
 
 LATENESS_BUCKETS = (0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 15, 60, 300, 3600, 86400)
 

@@ -10,9 +10,10 @@ from strawberry.types import Info
 
 from tortoise.expressions import Q
 
-from domain import access, participants
+from domain.access.visibility import visible_participant, visible_participants
+from domain.participants import directory as listings
 from domain.models import AvailabilityWindow, Goal, MentorshipSession, Message, Nudge, ServiceOffering
-from domain.roles import Role as DomainRole
+from domain.kernel.roles import Role as DomainRole
 from schema import activity_types as t
 from schema.context import principal_of
 from schema.mutations.activity import view
@@ -25,7 +26,7 @@ async def _visible_participant(info: Info, id: str) -> ParticipantNode | None:
     participant_id = parse_participant_id(id)
     if participant_id is None:
         return None
-    row = await access.visible_participant(principal_of(info), participant_id)
+    row = await visible_participant(principal_of(info), participant_id)
     return ParticipantNode.from_row(row) if row else None
 
 
@@ -37,7 +38,7 @@ class ParticipantOrder(Enum):
 
 def _owned(info: Info, participant_id: strawberry.ID):
     """The visible participant's id, or None: activity lists are as private as the participant."""
-    return access.visible_participants(principal_of(info)).filter(id=parse_participant_id(participant_id) or -1)
+    return visible_participants(principal_of(info)).filter(id=parse_participant_id(participant_id) or -1)
 
 
 @strawberry.type
@@ -71,7 +72,7 @@ class Query:
         order_by: ParticipantOrder = ParticipantOrder.ID,
     ) -> list[ParticipantNode]:  # a QuerySet, sliced by the connection into one LIMIT query
         principal = principal_of(info)
-        query = access.visible_participants(principal)
+        query = visible_participants(principal)
         if organization_id is not None and str(organization_id) != str(principal.organization_id):
             return []  # type: ignore[return-value]  # tokens never see another organization
         if role is not None:
@@ -79,9 +80,9 @@ class Query:
         if standing is not None:
             query = query.filter(standing=standing.value)
         if visible is not None:
-            query = participants.visibility_filter(query, visible)
+            query = listings.visibility_filter(query, visible)
         if order_by is ParticipantOrder.PRIORITY:
-            return participants.badge_holders_first(query)  # type: ignore[return-value]
+            return listings.badge_holders_first(query)  # type: ignore[return-value]
         return query.order_by("id")  # type: ignore[return-value]
 
     @strawberry.field(
@@ -90,7 +91,7 @@ class Query:
     async def directory(self, info: Info, role: Role, first: int = 50, offset: int = 0) -> list[Profile]:
         principal = principal_of(info)
         rows = await (
-            participants.directory(principal.organization_id, DomainRole(role))
+            listings.directory(principal.organization_id, DomainRole(role))
             .order_by("display_name", "id").offset(max(0, offset)).limit(max(1, min(first, MAX_PAGE)))
         )
         return [

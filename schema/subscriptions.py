@@ -8,8 +8,8 @@ from datetime import datetime
 import strawberry
 from strawberry.types import Info
 
-from domain.access import TokenRole
-from domain.outbox import BADGE_CHANGED, NUDGE_CREATED, STANDING_CHANGED, as_message, events_after, latest_id
+from domain.access.principals import TokenRole
+from domain.events.outbox import BADGE_CHANGED, NUDGE_CREATED, STANDING_CHANGED, as_message, events_after, latest_id
 from schema.context import principal_of
 from schema.errors import AuthError
 from schema.ids import parse_participant_id

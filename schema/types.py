@@ -15,16 +15,16 @@ from strawberry.types.nodes import FragmentSpread, InlineFragment
 from strawberry.types.unset import UNSET, UnsetType
 from tortoise.queryset import QuerySet
 
-from domain import access
-from domain.actors import Actor as DomainActor
-from domain.actors import ActorKind as DomainActorKind
-from domain.machines import machine_name
+from domain.access.visibility import can_see_contact, visible_participants
+from domain.kernel.actors import Actor as DomainActor
+from domain.kernel.actors import ActorKind as DomainActorKind
+from domain.standing.machines import machine_name
 from domain.models import Organization as OrganizationRow
 from domain.models import BadgeRecord
 from domain.models import Participant as ParticipantRow
 from domain.models import TransitionRecord
-from domain.snapshots import ParticipantSnapshot, Snapshots
-from domain.standing import allowed_events
+from domain.infra.snapshots import ParticipantSnapshot, Snapshots
+from domain.standing.apply import allowed_events
 from schema.badge_types import Badge
 from schema.context import principal_of
 from schema.loaders import BadgeSummary, load_badge_summaries, load_badges
@@ -133,7 +133,7 @@ class Standing:
 
 
 def _email(self, info: Info) -> str | None:
-    return self.row.email if access.can_see_contact(principal_of(info), self.row) else None
+    return self.row.email if can_see_contact(principal_of(info), self.row) else None
 
 
 @strawberry.type(name="Participant")
@@ -190,7 +190,7 @@ class ParticipantNode(relay.Node):
     @classmethod
     async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False):
         wanted = [int(i) for i in node_ids if str(i).isdigit()]
-        rows = await access.visible_participants(principal_of(info)).filter(id__in=wanted)
+        rows = await visible_participants(principal_of(info)).filter(id__in=wanted)
         by_id = {r.id: cls.from_row(r) for r in rows}
         return [by_id.get(int(i)) if str(i).isdigit() else None for i in node_ids]
 

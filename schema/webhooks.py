@@ -8,11 +8,11 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
-from domain import webhooks
+from domain.events import webhooks
 from domain.models import WebhookAttempt as AttemptRow
 from domain.models import WebhookDelivery as DeliveryRow
 from domain.models import WebhookEndpoint as EndpointRow
-from domain.rejections import InvalidInput, NotFound
+from domain.kernel.rejections import InvalidInput, NotFound
 from schema.context import admin_of
 from schema.errors import InvalidInputError, NotFoundError, to_graphql
 

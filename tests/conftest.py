@@ -18,14 +18,16 @@ from typing import Any
 import httpx
 import pytest
 
-from domain import db
-from domain.access import TokenRole, create_token, get_or_create_organization
-from domain.clock import FixedClock
-from domain.config import Settings
-from domain.db import StatementLog, logging_statements
+from domain.infra import db
+from domain.access.organizations import get_or_create_organization
+from domain.access.principals import TokenRole
+from domain.access.tokens import create_token
+from domain.kernel.clock import FixedClock
+from domain.infra.config import Settings
+from domain.infra.db import StatementLog, logging_statements
 from domain.models import Participant
-from domain.participants import ProfileInput, register_participant
-from domain.roles import Role
+from domain.participants.registration import ProfileInput, register_participant
+from domain.kernel.roles import Role
 from schema.app import create_app
 
 BACKEND = os.environ.get("STANDING_TEST_DATABASE", "sqlite")

@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-STANDING = [sys.executable, "-m", "schema.cli"]
+STANDING = [sys.executable, "-m", "cli.main"]
 
 
 def free_port() -> int:

@@ -11,7 +11,7 @@ from arq.connections import ArqRedis, RedisSettings, create_pool
 from arq.constants import default_queue_name
 from arq.worker import Worker
 
-from domain.clock import Clock
+from domain.kernel.clock import Clock
 from workers.settings import WorkerSettings, shutdown, startup
 
 REDIS_URL = os.environ.get("STANDING_TEST_REDIS_URL", "redis://127.0.0.1:6379/3")

@@ -13,12 +13,13 @@ from datetime import timedelta
 
 import pytest
 
-from domain.access import get_or_create_organization, hash_secret, revoke_token
-from domain.actors import Actor
-from domain.machines import MACHINES
+from domain.access.organizations import get_or_create_organization
+from domain.access.tokens import hash_secret, revoke_token
+from domain.kernel.actors import Actor
+from domain.standing.machines import MACHINES
 from domain.models import ApiToken, Participant, TransitionRecord
-from domain.roles import Role
-from domain.standing import StandingCommand, TransitionApplied, apply_event
+from domain.kernel.roles import Role
+from domain.standing.apply import StandingCommand, TransitionApplied, apply_event
 from schema.mutations.standing import camel
 
 MAYA = ("Maya Mentor", "maya.mentor@example.org")

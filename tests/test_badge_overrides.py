@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from domain.badges import policy_for
+from domain.badges.overrides import policy_for
 from domain.models import BadgePolicyChange, Organization
-from domain.roles import Role
+from domain.kernel.roles import Role
 
 SET = """mutation($overrides: JSON!, $reason: String!) { setBadgeOverrides(overrides: $overrides, reason: $reason) {
   __typename

@@ -17,11 +17,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from domain import db
-from domain.access import authenticate
+from domain.infra import db
+from domain.access.tokens import authenticate
 
 ROOT = Path(__file__).resolve().parent.parent
-STANDING = [sys.executable, "-m", "schema.cli"]
+STANDING = [sys.executable, "-m", "cli.main"]
 
 
 def run(args: list[str], database_url: str, **kwargs) -> subprocess.CompletedProcess:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
-from domain.db import NoResetConnection, connection_config
+from domain.infra.db import NoResetConnection, connection_config
 from workers.coalesce import Coalesced
 
 

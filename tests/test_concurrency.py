@@ -22,12 +22,12 @@ import pytest
 from tortoise import connections
 from tortoise.transactions import in_transaction
 
-from domain.access import TokenRole
-from domain.actors import Actor
+from domain.access.principals import TokenRole
+from domain.kernel.actors import Actor
 from domain.models import Participant, TransitionRecord
-from domain.rejections import InvalidInput, NotFound, StaleVersion, TransitionNotAllowed
-from domain.roles import Role
-from domain.standing import StandingCommand, TransitionApplied, apply_event
+from domain.kernel.rejections import InvalidInput, NotFound, StaleVersion, TransitionNotAllowed
+from domain.kernel.roles import Role
+from domain.standing.apply import StandingCommand, TransitionApplied, apply_event
 from schema.mutations.standing import camel
 from tests.conftest import BACKEND, issue
 from tests.transition_requests import transition_request
@@ -500,7 +500,7 @@ async def test_one_deadline_fired_by_twenty_runs_at_once_acts_and_reports_once(o
     'fired' commit together under the participant's lock, so exactly one run reports the lift (and the
     deadline's recorded outcome is the lift), and the others find nothing to do."""
     from domain.models import Deadline
-    from domain.sweep import fire
+    from domain.deadlines.sweep import fire
 
     admin = Actor.admin(1)
     await apply_event(StandingCommand(world.mentor.id, "issue_notice", admin, "late"), clock=clock)

@@ -13,17 +13,19 @@ from pathlib import Path
 
 import pytest
 
-from domain import db
-from domain.access import TokenRole, authenticate, get_or_create_organization
-from domain.clock import FixedClock
-from domain.demo import DemoRefused, DemoSize, build_demo
-from domain.machines import MACHINES
+from domain.infra import db
+from domain.access.organizations import get_or_create_organization
+from domain.access.principals import TokenRole
+from domain.access.tokens import authenticate
+from domain.kernel.clock import FixedClock
+from cli.demo import DemoRefused, DemoSize, build_demo
+from domain.standing.machines import MACHINES
 from domain.models import (
     AvailabilityWindow, BadgeRecord, CommunityAttendance, ExcusedLeave, GoalProgress, MentorshipSession, Message,
     Nudge, Organization, Participant, ServiceOffering, SessionFeedback, SessionNote, SessionStatus, TransitionRecord,
 )
-from domain.participants import ProfileInput, register_participant
-from domain.roles import Role
+from domain.participants.registration import ProfileInput, register_participant
+from domain.kernel.roles import Role
 
 ROOT = Path(__file__).resolve().parent.parent
 NOW = datetime(2026, 11, 20, 15, 30, tzinfo=timezone.utc)
@@ -176,7 +178,7 @@ async def test_the_same_seed_tells_the_same_story_and_a_second_run_refuses(orm):
 
 def _standing(args: list[str], database_url: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "STANDING_DATABASE_URL": database_url}
-    return subprocess.run([sys.executable, "-m", "schema.cli", *args], capture_output=True, text=True, env=env,
+    return subprocess.run([sys.executable, "-m", "cli.main", *args], capture_output=True, text=True, env=env,
                           cwd=ROOT, timeout=300)
 
 

@@ -10,10 +10,10 @@ from pathlib import Path
 import yaml
 from graphql import OperationType, build_schema, parse, validate
 
-from domain.config import SETTINGS_DOC
-from domain.importer import RECORDS, apply, parse as parse_records
+from domain.infra.config import SETTINGS_DOC
+from cli.importer import RECORDS, apply, parse as parse_records
 from domain.models import Goal, MentorshipSession, Message, Participant, SessionNote
-from domain.policy_docs import policy_markdown
+from cli.docs.policy import policy_markdown
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -30,11 +30,11 @@ def blocks(text: str, language: str) -> list[str]:
 def test_policy_tables_are_generated_from_the_policy_objects():
     match = re.search(r"<!-- policy:begin -->\n(.*?)<!-- policy:end -->", read("docs/policy.md"), re.S)
     assert match, "docs/policy.md lost its generated section"
-    assert match.group(1) == policy_markdown(), "regenerate docs/policy.md from domain.policy_docs.policy_markdown()"
+    assert match.group(1) == policy_markdown(), "regenerate docs/policy.md from cli.docs.policy.policy_markdown()"
 
 
 def test_policy_page_shows_the_override_format_the_code_accepts():
-    from domain.badge_policy import PROTEGE_BADGE_POLICY, validate_overrides
+    from domain.badges.policy import PROTEGE_BADGE_POLICY, validate_overrides
 
     text = read("docs/policy.md")
     example = json.loads(blocks(text, "json")[0])

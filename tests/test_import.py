@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from domain.importer import ImportFailed, apply, parse
+from cli.importer import ImportFailed, apply, parse
 from domain.models import Goal, Message, Participant, SessionNote
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -87,7 +87,7 @@ def test_the_cli_shows_progress_and_reports_bad_lines(database_url, tmp_path):
     good, bad = tmp_path / "good.jsonl", tmp_path / "bad.jsonl"
     good.write_text("\n".join(lines(HISTORY)) + "\n")
     bad.write_text('{"type": "message", "sender": 1}\n')
-    run = [sys.executable, "-m", "schema.cli", "import", "--org", "acme"]
+    run = [sys.executable, "-m", "cli.main", "import", "--org", "acme"]
     ok = subprocess.run(run + [str(good)], capture_output=True, text=True, env=env, cwd=ROOT, timeout=60)
     assert ok.returncode == 0, ok.stderr
     assert "importing [" in ok.stderr and "8/8" in ok.stderr

@@ -8,8 +8,8 @@ import logging
 
 from starlette.testclient import TestClient
 
-from domain import db
-from domain.config import Settings
+from domain.infra import db
+from domain.infra.config import Settings
 from schema.app import create_app
 from schema.observability import JsonFormatter, request_id
 from tests.live_server import free_port

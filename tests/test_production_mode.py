@@ -13,10 +13,10 @@ import httpx
 import pytest
 from graphql.language import Lexer, Source, TokenKind
 
-import domain.participants
+import domain.participants.directory
 import schema.mutations.standing
-from domain.clock import FixedClock
-from domain.config import Settings
+from domain.kernel.clock import FixedClock
+from domain.infra.config import Settings
 from domain.models import TransitionRecord
 from schema.app import create_app
 from tests.conftest import GraphQLClient
@@ -124,7 +124,7 @@ async def _issue_notice_request(client: GraphQLClient, world) -> dict:
 
 # (resolver, where the domain function is looked up, its name, the request, the field in the error path)
 BROKEN_RESOLVERS = {
-    "directory-query": (domain.participants, "directory", _directory_request, "directory"),
+    "directory-query": (domain.participants.directory, "directory", _directory_request, "directory"),
     "issueNotice-mutation": (schema.mutations.standing, "apply_event", _issue_notice_request, "issueNotice"),
 }
 

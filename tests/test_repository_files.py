@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from domain.config import settings_markdown
-from domain.diagrams import machines_markdown
+from domain.infra.config import settings_markdown
+from cli.docs.diagrams import machines_markdown
 from schema.build import schema_sdl
-from schema.cli import build_parser
+from cli.main import build_parser
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text()

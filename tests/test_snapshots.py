@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from domain.models import Participant
-from domain.roles import Role
-from domain.snapshots import Snapshots
+from domain.kernel.roles import Role
+from domain.infra.snapshots import Snapshots
 
 SUSPEND = """mutation($id: ID!, $until: DateTime!) { suspend(input: {participantId: $id, reason: "r", until: $until}) {
   __typename } }"""

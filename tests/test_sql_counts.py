@@ -4,8 +4,8 @@ tests/test_read_path.py guards the statements of the two queries bench/api.py me
 
 from __future__ import annotations
 
-from domain.access import forget_tokens
-from domain.roles import Role
+from domain.access.tokens import forget_tokens
+from domain.kernel.roles import Role
 
 PAGE = """
 query($first: Int!) {

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from domain.machines import MACHINES
+from domain.standing.machines import MACHINES
 from domain.models import TransitionRecord
 from schema.mutations.standing import camel
 from tests.transition_requests import transition_request

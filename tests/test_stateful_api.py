@@ -27,13 +27,15 @@ from hypothesis.stateful import (
 )
 from strawberry.relay import GlobalID
 
-from domain import db
-from domain.access import TokenRole, create_token, get_or_create_organization
-from domain.clock import FixedClock
-from domain.config import Settings
+from domain.infra import db
+from domain.access.organizations import get_or_create_organization
+from domain.access.principals import TokenRole
+from domain.access.tokens import create_token
+from domain.kernel.clock import FixedClock
+from domain.infra.config import Settings
 from domain.models import TransitionRecord
-from domain.participants import ProfileInput, register_participant
-from domain.roles import Role
+from domain.participants.registration import ProfileInput, register_participant
+from domain.kernel.roles import Role
 from schema.app import create_app
 from schema.mutations.standing import camel
 

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 import websockets
 
-from domain import db
+from domain.infra import db
 from domain.models import OutboxEvent
 from schema.ids import parse_participant_id
 from tests.live_server import STANDING, ROOT, PrivateRedis, cli, graphql, serve

@@ -6,15 +6,16 @@ from datetime import timedelta
 
 import pytest
 
-from domain import activity
-from domain.activity import Acting
-from domain.actors import Actor
-from domain.badges import evaluate_badges
-from domain.consequences import after_activity
-from domain.leave import grant_leave
+from domain.activity.messages import RespondToMessage, SendMessage
+from domain.activity.sessions import BookSession, RecordSessionOutcome
+from domain.activity.record import record_activity
+from domain.activity.acting import Acting
+from domain.kernel.actors import Actor
+from domain.badges.evaluation import evaluate_badges
+from domain.deadlines.leave import grant_leave
 from domain.models import Absentee, BadgeRecord, Deadline, Nudge, Participant, SessionStatus, TransitionRecord
-from domain.standing import StandingCommand, apply_event
-from domain.sweep import sweep
+from domain.standing.apply import StandingCommand, apply_event
+from domain.deadlines.sweep import sweep
 from tests.activity_helpers import exemplary_pair, goal_for
 
 MINUTE = timedelta(minutes=1)
@@ -42,7 +43,7 @@ async def test_a_protege_inactive_for_60_days_is_not_warned_but_at_60_days_and_a
     row = await TransitionRecord.get(participant_id=protege.id, event="issue_warning")
     assert row.actor_kind == "system" and row.actor_id == "inactivity_warning"
     assert row.evidence["inactivity_days"] == 60 and row.evidence["last_active_at"] == protege.created_at.isoformat()
-    assert row.policy_version == "coc-2026.1"
+    assert row.policy_version == "time-2026.1"  # the deciding policy is the time rules', not the ladder's
 
 
 async def test_renewed_activity_lifts_the_warning_and_restarts_the_horizon(world, clock):
@@ -50,7 +51,6 @@ async def test_renewed_activity_lifts_the_warning_and_restarts_the_horizon(world
     await sweep(clock)
     assert await standing_of(world.protege) == "warning"
     goal = await goal_for(Acting(world.org_id), world.protege, world.mentor, clock)
-    await after_activity(goal, clock)
     assert await standing_of(world.protege) == "good"
     recovery = await TransitionRecord.filter(participant_id=world.protege.id).order_by("-id").first()
     assert (recovery.event, recovery.actor_kind) == ("restore_good_standing", "participant")
@@ -101,13 +101,12 @@ async def test_a_new_violation_restarts_the_decay(world, clock):
 
 async def missed(acting, world, clock, absentee=Absentee.PROTEGE, outcome=SessionStatus.NO_SHOW, notice=None):
     goal = await goal_for(acting, world.protege, world.mentor, clock)
-    session = await activity.book_session(acting, mentor_id=world.mentor.id, protege_id=world.protege.id,
-                                          goal_id=goal.id, scheduled_at=clock.now(), clock=clock)
+    session = await record_activity(acting, BookSession(mentor_id=world.mentor.id, protege_id=world.protege.id,
+                                          goal_id=goal.id, scheduled_at=clock.now()), clock=clock)
     clock.advance(timedelta(hours=1))
-    result = await activity.record_session_outcome(acting, session_id=session.id, outcome=outcome,
+    result = await record_activity(acting, RecordSessionOutcome(session_id=session.id, outcome=outcome,
                                                    absentee=absentee if outcome is SessionStatus.NO_SHOW else None,
-                                                   notice_hours=notice, clock=clock)
-    await after_activity(result, clock)
+                                                   notice_hours=notice), clock=clock)
     clock.advance(timedelta(days=1))
 
 
@@ -134,8 +133,7 @@ async def test_missed_sessions_outside_the_window_do_not_count(world, clock):
 async def unanswered(acting, world, clock, *, to=None, answer_after=None):
     recipient = to or world.protege
     sender = world.mentor if recipient.id == world.protege.id else world.protege
-    message = await activity.send_message(acting, sender_id=sender.id, recipient_id=recipient.id, clock=clock)
-    await after_activity(message, clock)
+    message = await record_activity(acting, SendMessage(sender_id=sender.id, recipient_id=recipient.id), clock=clock)
     return message
 
 
@@ -160,7 +158,7 @@ async def test_an_answered_message_is_never_nudged(world, clock):
     acting = Acting(world.org_id)
     message = await unanswered(acting, world, clock)
     clock.advance(timedelta(hours=3))
-    await after_activity(await activity.respond_to_message(acting, message_id=message.id, clock=clock), clock)
+    await record_activity(acting, RespondToMessage(message_id=message.id), clock=clock)
     clock.advance(timedelta(days=3))
     await sweep(clock)
     assert await Nudge.all().count() == 0

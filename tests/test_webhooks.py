@@ -10,11 +10,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from domain.actors import Actor
+from domain.kernel.actors import Actor
 from domain.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
-from domain.policy import WEBHOOK_POLICY
-from domain.standing import StandingCommand, apply_event
-from domain.webhooks import SIGNATURE_HEADER, deliver_due, register_webhook, verify_signature
+from domain.events.policy import WEBHOOK_POLICY
+from domain.standing.apply import StandingCommand, apply_event
+from domain.events.webhooks import SIGNATURE_HEADER, deliver_due, register_webhook, verify_signature
 from tests.live_server import free_port
 from tests.redis_harness import connect_redis, run_worker
 

@@ -7,7 +7,7 @@ import pytest
 from starlette.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 
-from domain.config import Settings
+from domain.infra.config import Settings
 from schema.app import create_app
 
 PROTOCOL = "graphql-transport-ws"

@@ -7,11 +7,11 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from domain.actors import Actor
-from domain.clock import FixedClock, SystemClock
-from domain.deadlines import on_scheduled
+from domain.kernel.actors import Actor
+from domain.kernel.clock import FixedClock, SystemClock
+from domain.deadlines.schedule import on_scheduled
 from domain.models import Deadline, Participant, TransitionRecord
-from domain.standing import StandingCommand, apply_event
+from domain.standing.apply import StandingCommand, apply_event
 from tests.redis_harness import connect_redis, run_worker
 from workers.scheduling import arq_listener, job_id
 
@@ -89,7 +89,7 @@ async def test_running_a_job_twice_applies_its_effect_once(redis, world, clock):
 async def test_the_worker_serves_its_own_metrics_when_given_a_port(world, redis, clock):
     import httpx
 
-    from domain.config import Settings
+    from domain.infra.config import Settings
     from tests.live_server import free_port
     from workers.jobs import fire_deadline_job
     from workers.settings import shutdown, startup

@@ -11,12 +11,12 @@ import contextlib
 import contextvars
 import logging
 
-from domain.clock import Clock
-from domain.deadlines import on_scheduled
+from domain.kernel.clock import Clock
+from domain.deadlines.schedule import on_scheduled
 from domain.models import Deadline
-from domain.badges import evaluate_everyone as nightly_badges
-from domain.sweep import fire_deadline, sweep
-from domain.webhooks import deliver_due
+from domain.badges.evaluation import evaluate_everyone as nightly_badges
+from domain.deadlines.sweep import fire_deadline, sweep
+from domain.events.webhooks import deliver_due
 
 log = logging.getLogger("standing.embedded")
 EARLY_WAKE_MARGIN = 0.005  # seconds

@@ -6,10 +6,10 @@ import logging
 from datetime import datetime, timezone
 from typing import Any
 
-from domain.badges import evaluate_everyone
-from domain.clock import Clock, SystemClock
-from domain.sweep import fire_deadline, sweep
-from domain.webhooks import deliver_due, http_post
+from domain.badges.evaluation import evaluate_everyone
+from domain.kernel.clock import Clock, SystemClock
+from domain.deadlines.sweep import fire_deadline, sweep
+from domain.events.webhooks import deliver_due, http_post
 
 log = logging.getLogger("standing.worker")
 

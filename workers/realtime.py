@@ -19,7 +19,7 @@ import logging
 import os
 from typing import Any
 
-from domain.outbox import as_message, latest_id
+from domain.events.outbox import as_message, latest_id
 from domain.models import OutboxEvent
 
 log = logging.getLogger("standing.realtime")

@@ -7,10 +7,10 @@ from typing import Any
 from arq import cron
 from arq.connections import RedisSettings
 
-from domain import db
-from domain.config import Settings
-from domain.deadlines import on_scheduled
-from domain.outbox import on_announce
+from domain.infra import db
+from domain.infra.config import Settings
+from domain.deadlines.schedule import on_scheduled
+from domain.events.outbox import on_announce
 from workers.jobs import deliver_webhooks_job, fire_deadline_job, nightly_badges_job, sweep_job
 from workers.realtime import Relay
 from workers.scheduling import arq_listener

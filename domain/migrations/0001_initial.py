@@ -1,7 +1,7 @@
 from tortoise import migrations
 from tortoise.migrations import operations as ops
 import functools
-from domain.roles import Role
+from domain.kernel.roles import Role
 from json import dumps, loads
 from tortoise.fields.base import OnDelete
 from tortoise import fields

@@ -1,8 +1,8 @@
 from tortoise import fields
 from tortoise.models import Model
 
-from domain.machines import is_hidden, needs_booking_approval
-from domain.roles import Role
+from domain.standing.machines import is_hidden, needs_booking_approval
+from domain.kernel.roles import Role
 
 
 class StandingFacts:

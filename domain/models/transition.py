@@ -24,7 +24,7 @@ class TransitionRecord(Model):
     actor_id = fields.CharField(max_length=128)
     reason = fields.TextField()
     evidence = fields.JSONField(default=dict)
-    policy_version = fields.CharField(max_length=32)
+    policy_version = fields.CharField(max_length=64)
     occurred_at = fields.DatetimeField()
 
     participant_id: int

@@ -1,7 +1,8 @@
 """Recording activity. Admins record for anyone in their organization; participants for themselves.
 
-Each mutation returns the recorded item or a typed error, and re-evaluates the badges of the
-participants the activity concerns (the on-demand evaluation).
+Each mutation builds one activity command and hands it to `record_activity`, which stores the row and
+its consequences (deadlines, rules, the badges concerned) in one transaction. It returns the recorded
+item or a typed error.
 """
 
 from __future__ import annotations
@@ -12,16 +13,21 @@ from typing import Annotated, Any, TypeVar
 import strawberry
 from strawberry.types import Info
 
-from domain import activity
-from domain.access import TokenRole
-from domain.activity import Acting, SmartGoal
-from domain.consequences import after_activity
-from domain.leave import grant_leave
+from domain.access.principals import TokenRole
+from domain.activity.acting import Acting
+from domain.activity.calendar import AddAvailability, CreateServiceOffering
+from domain.activity.community import RecordCommunityEvent
+from domain.activity.goals import CreateGoal, LogGoalProgress, SetGoalStatus, SmartGoal
+from domain.activity.messages import RespondToMessage, SendMessage
+from domain.activity.record import REJECTIONS, ActivityCommand, record_activity
+from domain.activity.sessions import BookSession, RecordSessionOutcome, SubmitSessionFeedback, SubmitSessionNote
+from domain.deadlines.leave import grant_leave
+from domain.kernel.rejections import InvalidInput, NotFound
 from schema import activity_types as t
 from schema.context import admin_of, principal_of
 from schema.enums import Absentee, CommunityEventKind, GoalStatus, SessionStatus
-from schema.ids import parse_participant_id
 from schema.errors import AuthError, InvalidInputError, NotFoundError, NotPermittedError, to_graphql
+from schema.ids import parse_participant_id
 
 T = TypeVar("T")
 ERRORS = NotFoundError | InvalidInputError | NotPermittedError
@@ -40,11 +46,11 @@ def acting_of(info: Info) -> Acting:
     return Acting(principal.organization_id, principal.participant_id)
 
 
-async def finish(info: Info, result: Any, cls: type) -> Any:
-    """Map a rejection, or run the activity's consequences (deadlines, rules, badges) and show the row."""
-    if isinstance(result, (activity.NotFound, activity.InvalidInput, activity.NotPermitted)):
+async def record(info: Info, command: ActivityCommand, cls: type) -> Any:
+    """Record the activity and its consequences in one transaction; show the row or the rejection."""
+    result = await record_activity(acting_of(info), command, clock=info.context.clock)
+    if isinstance(result, REJECTIONS):
         return to_graphql(result)
-    await after_activity(result, info.context.clock)
     return view(cls, result)
 
 
@@ -99,89 +105,70 @@ class ActivityMutations:
     async def create_goal(self, info: Info, input: CreateGoalInput) -> GoalResult:
         goal = SmartGoal(input.specific, input.measurable, input.achievable, input.relevant, input.due_on)
         mentor = _id(input.mentor_id) if input.mentor_id is not None else None
-        result = await activity.create_goal(acting_of(info), protege_id=_id(input.protege_id), mentor_id=mentor,
-                                            goal=goal, clock=info.context.clock)
-        return await finish(info, result, t.Goal)
+        return await record(info, CreateGoal(protege_id=_id(input.protege_id), goal=goal, mentor_id=mentor), t.Goal)
 
     @strawberry.mutation
     async def set_goal_status(self, info: Info, goal_id: strawberry.ID, status: GoalStatus) -> GoalResult:
-        result = await activity.set_goal_status(acting_of(info), goal_id=_id(goal_id), status=status, clock=info.context.clock)
-        return await finish(info, result, t.Goal)
+        return await record(info, SetGoalStatus(goal_id=_id(goal_id), status=status), t.Goal)
 
     @strawberry.mutation
     async def log_goal_progress(
         self, info: Info, goal_id: strawberry.ID, note: str, percent_complete: int | None = None,
         author_id: strawberry.ID | None = None,
     ) -> ProgressResult:
-        result = await activity.log_goal_progress(
-            acting_of(info), goal_id=_id(goal_id), note=note, percent_complete=percent_complete,
-            author_id=_id(author_id) if author_id is not None else None, clock=info.context.clock,
-        )
-        return await finish(info, result, t.GoalProgressUpdate)
+        command = LogGoalProgress(goal_id=_id(goal_id), note=note, percent_complete=percent_complete,
+                                  author_id=_id(author_id) if author_id is not None else None)
+        return await record(info, command, t.GoalProgressUpdate)
 
     @strawberry.mutation(description="A mentor opens a calendar window for booking.")
     async def add_availability(self, info: Info, mentor_id: strawberry.ID, starts_at: datetime, ends_at: datetime) -> AvailabilityResult:
-        result = await activity.add_availability(acting_of(info), mentor_id=_id(mentor_id), starts_at=starts_at,
-                                                 ends_at=ends_at, clock=info.context.clock)
-        return await finish(info, result, t.AvailabilityWindow)
+        return await record(info, AddAvailability(mentor_id=_id(mentor_id), starts_at=starts_at, ends_at=ends_at),
+                            t.AvailabilityWindow)
 
     @strawberry.mutation
     async def create_service_offering(
         self, info: Info, mentor_id: strawberry.ID, title: str, description: str = "", duration_minutes: int = 60
     ) -> OfferingResult:
-        result = await activity.create_service_offering(
-            acting_of(info), mentor_id=_id(mentor_id), title=title, description=description,
-            duration_minutes=duration_minutes, clock=info.context.clock,
-        )
-        return await finish(info, result, t.ServiceOffering)
+        command = CreateServiceOffering(mentor_id=_id(mentor_id), title=title, description=description,
+                                        duration_minutes=duration_minutes)
+        return await record(info, command, t.ServiceOffering)
 
     @strawberry.mutation(description="Book a session. Suspended or removed mentors cannot be booked.")
     async def book_session(self, info: Info, input: BookSessionInput) -> SessionResult:
-        result = await activity.book_session(
-            acting_of(info), mentor_id=_id(input.mentor_id), protege_id=_id(input.protege_id),
-            goal_id=_id(input.goal_id), scheduled_at=input.scheduled_at, duration_minutes=input.duration_minutes,
-            admin_approved=input.admin_approved, clock=info.context.clock,
-        )
-        return await finish(info, result, t.MentorshipSession)
+        command = BookSession(mentor_id=_id(input.mentor_id), protege_id=_id(input.protege_id),
+                              goal_id=_id(input.goal_id), scheduled_at=input.scheduled_at,
+                              duration_minutes=input.duration_minutes, admin_approved=input.admin_approved)
+        return await record(info, command, t.MentorshipSession)
 
     @strawberry.mutation(description="End a booked session: attended, no-show, rescheduled or cancelled.")
     async def record_session_outcome(self, info: Info, input: SessionOutcomeInput) -> SessionResult:
-        result = await activity.record_session_outcome(
-            acting_of(info), session_id=_id(input.session_id), outcome=input.outcome, absentee=input.absentee,
-            notice_hours=input.notice_hours, clock=info.context.clock,
-        )
-        return await finish(info, result, t.MentorshipSession)
+        command = RecordSessionOutcome(session_id=_id(input.session_id), outcome=input.outcome,
+                                       absentee=input.absentee, notice_hours=input.notice_hours)
+        return await record(info, command, t.MentorshipSession)
 
     @strawberry.mutation(description="The mentor's summary or goal review, due 48 hours after the session.")
     async def submit_session_note(self, info: Info, session_id: strawberry.ID, body: str) -> NoteResult:
-        result = await activity.submit_session_note(acting_of(info), session_id=_id(session_id), body=body,
-                                                    clock=info.context.clock)
-        return await finish(info, result, t.SessionNote)
+        return await record(info, SubmitSessionNote(session_id=_id(session_id), body=body), t.SessionNote)
 
     @strawberry.mutation(description="The protégé's feedback on an attended session.")
     async def submit_session_feedback(self, info: Info, session_id: strawberry.ID, body: str, rating: int | None = None) -> FeedbackResult:
-        result = await activity.submit_session_feedback(acting_of(info), session_id=_id(session_id), body=body,
-                                                        rating=rating, clock=info.context.clock)
-        return await finish(info, result, t.SessionFeedback)
+        return await record(info, SubmitSessionFeedback(session_id=_id(session_id), body=body, rating=rating),
+                            t.SessionFeedback)
 
     @strawberry.mutation(description="A message; its recipient has 48 hours to respond.")
     async def send_message(self, info: Info, sender_id: strawberry.ID, recipient_id: strawberry.ID) -> MessageResult:
-        result = await activity.send_message(acting_of(info), sender_id=_id(sender_id), recipient_id=_id(recipient_id),
-                                             clock=info.context.clock)
-        return await finish(info, result, t.Message)
+        return await record(info, SendMessage(sender_id=_id(sender_id), recipient_id=_id(recipient_id)), t.Message)
 
     @strawberry.mutation(description="The recipient's first response closes the message's window.")
     async def respond_to_message(self, info: Info, message_id: strawberry.ID) -> MessageResult:
-        result = await activity.respond_to_message(acting_of(info), message_id=_id(message_id), clock=info.context.clock)
-        return await finish(info, result, t.Message)
+        return await record(info, RespondToMessage(message_id=_id(message_id)), t.Message)
 
     @strawberry.mutation(description="Attendance at a mentor circle, training or webinar.")
     async def record_community_event(
         self, info: Info, participant_id: strawberry.ID, kind: CommunityEventKind, title: str
     ) -> AttendanceResult:
-        result = await activity.record_community_event(acting_of(info), participant_id=_id(participant_id), kind=kind,
-                                                       title=title, clock=info.context.clock)
-        return await finish(info, result, t.CommunityAttendance)
+        command = RecordCommunityEvent(participant_id=_id(participant_id), kind=kind, title=title)
+        return await record(info, command, t.CommunityAttendance)
 
 
 LeaveResult = Annotated[t.ExcusedLeave | NotFoundError | InvalidInputError, strawberry.union("ExcusedLeaveResult")]
@@ -199,6 +186,6 @@ class LeaveMutations:
             organization_id=principal.organization_id, participant_id=_id(participant_id), starts_at=starts_at,
             ends_at=ends_at, reason=reason, granted_by=principal.actor, clock=info.context.clock,
         )
-        if isinstance(result, (activity.NotFound, activity.InvalidInput)):
+        if isinstance(result, (NotFound, InvalidInput)):
             return to_graphql(result)  # type: ignore[return-value]
         return view(t.ExcusedLeave, result)

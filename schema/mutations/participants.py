@@ -7,9 +7,11 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
-from domain import access, participants
-from domain.participants import ProfileInput
-from domain.rejections import NotFound
+from domain.access.visibility import can_update_profile
+from domain.models import Participant
+from domain.participants import registration
+from domain.participants.registration import ProfileInput
+from domain.kernel.rejections import NotFound
 from schema.context import admin_of, principal_of
 from schema.enums import Role
 from schema.errors import InvalidInputError, NotFoundError, StaleVersionError, UserError, to_graphql
@@ -49,7 +51,7 @@ class UpdateParticipantInput:
 
 
 def _payload_or_error(result) -> ParticipantPayload | UserError:
-    if isinstance(result, participants.Participant):
+    if isinstance(result, Participant):
         return ParticipantPayload(participant=ParticipantNode.from_row(result))
     return to_graphql(result)
 
@@ -59,7 +61,7 @@ class ParticipantMutations:
     @strawberry.mutation(description="Admins register a mentor or protégé in their organization.")
     async def register_participant(self, info: Info, input: RegisterParticipantInput) -> RegisterParticipantResult:
         principal = admin_of(info)
-        result = await participants.register_participant(
+        result = await registration.register_participant(
             organization_id=principal.organization_id, role=input.role,
             profile=ProfileInput(input.display_name, input.email, input.timezone),
             clock=info.context.clock,
@@ -70,9 +72,9 @@ class ParticipantMutations:
     async def update_participant(self, info: Info, input: UpdateParticipantInput) -> UpdateParticipantResult:
         principal = principal_of(info)
         participant_id = parse_participant_id(input.id)
-        if participant_id is None or not access.can_update_profile(principal, participant_id):
+        if participant_id is None or not can_update_profile(principal, participant_id):
             return to_graphql(NotFound("Participant", str(input.id)))  # type: ignore[return-value]
-        result = await participants.update_participant(
+        result = await registration.update_participant(
             participant_id=participant_id, organization_id=principal.organization_id,
             profile=ProfileInput(input.display_name, input.email, input.timezone),
             expected_version=input.expected_version, clock=info.context.clock,

@@ -12,9 +12,9 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
-from domain.machines import MACHINES
-from domain.rejections import NotFound
-from domain.standing import StandingCommand, TransitionApplied, apply_event
+from domain.standing.machines import MACHINES
+from domain.kernel.rejections import NotFound
+from domain.standing.apply import StandingCommand, TransitionApplied, apply_event
 from schema.context import admin_of
 from schema.errors import (
     InvalidInputError, NotFoundError, StaleVersionError, TransitionNotAllowedError, to_graphql,

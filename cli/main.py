@@ -1,0 +1,364 @@
+"""The `standing` command: serve, worker, migrate, token, import, sweep, demo, export-schema, diagrams."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from domain.infra import db
+from domain.access.organizations import get_or_create_organization
+from domain.access.principals import TokenRole
+from domain.access.tokens import create_token, revoke_token
+from domain.kernel.clock import SystemClock
+from domain.infra.config import Settings
+from domain.models import ApiToken
+from domain.kernel.rejections import InvalidInput, NotFound
+
+
+def _with_database(settings: Settings, work: Callable[[], Awaitable[int]]) -> int:
+    async def run() -> int:
+        await db.connect(settings.database_url)
+        try:
+            return await work()
+        finally:
+            await db.disconnect()
+
+    return asyncio.run(run())
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    from schema.app import create_app
+
+    if args.migrate:
+        asyncio.run(db.migrate(settings.database_url))
+    from schema.observability import configure_logging
+
+    configure_logging()
+    uvicorn.run(create_app(settings), host=args.host or settings.host, port=args.port or settings.port,
+                workers=1, log_config=None)
+    return 0
+
+
+def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
+    asyncio.run(db.migrate(settings.database_url))
+    print(f"migrated {settings.database_url}")
+    return 0
+
+
+def cmd_token_create(args: argparse.Namespace, settings: Settings) -> int:
+    async def work() -> int:
+        clock = SystemClock()
+        organization = await get_or_create_organization(args.org, clock)
+        issued = await create_token(
+            organization=organization, role=TokenRole(args.role), clock=clock,
+            participant_id=args.participant, label=args.label,
+        )
+        if isinstance(issued, (InvalidInput, NotFound)):
+            print(f"error: {issued.message}", file=sys.stderr)
+            return 2
+        print(f"created {args.role} token #{issued.token.id} for organization '{organization.slug}' "
+              f"(id {organization.id}). It is shown once; store it now:")
+        print(issued.secret)
+        return 0
+
+    return _with_database(settings, work)
+
+
+def cmd_token_list(args: argparse.Namespace, settings: Settings) -> int:
+    async def work() -> int:
+        tokens = await ApiToken.all().prefetch_related("organization").order_by("id")
+        for t in tokens:
+            state = f"revoked {t.revoked_at:%Y-%m-%d}" if t.revoked_at else "active"
+            print(f"#{t.id}\t{t.role}\t{t.organization.slug}\t{t.prefix}…\t{state}\t{t.label}")
+        return 0
+
+    return _with_database(settings, work)
+
+
+def cmd_token_revoke(args: argparse.Namespace, settings: Settings) -> int:
+    async def work() -> int:
+        if await revoke_token(args.id, SystemClock()):
+            print(f"revoked token #{args.id}")
+            return 0
+        print(f"error: no active token #{args.id}", file=sys.stderr)
+        return 2
+
+    return _with_database(settings, work)
+
+
+def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
+    from domain.badges.evaluation import evaluate_badges
+    from cli.importer import ImportFailed, apply, parse
+    from cli.progress import ProgressBar
+
+    try:
+        with open(args.file, encoding="utf-8") as lines:
+            records = parse(lines)
+    except OSError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except ImportFailed as failed:
+        print(f"{args.file}: {len(failed.problems)} problem(s), nothing was imported:", file=sys.stderr)
+        print(failed, file=sys.stderr)
+        return 2
+
+    async def work() -> int:
+        clock = SystemClock()
+        organization = await get_or_create_organization(args.org, clock)
+        try:
+            result = await apply(records, organization_id=organization.id, now=clock.now(),
+                                 progress=ProgressBar("importing"))
+        except ImportFailed as failed:
+            print(f"\n{args.file}: nothing was imported:\n{failed}", file=sys.stderr)
+            return 2
+        changes = await evaluate_badges(clock=clock, organization_id=organization.id)
+        summary = ", ".join(f"{n} {kind}" for kind, n in sorted(result.counts.items()))
+        print(f"imported {len(records)} records into '{organization.slug}': {summary}")
+        print(f"badges: {sum(c.event == 'award' for c in changes)} awarded, {sum(c.event == 'revoke' for c in changes)} revoked")
+        return 0
+
+    return _with_database(settings, work)
+
+
+def _print_policies(policies) -> None:
+    for policy in policies.values():
+        print(f"{policy.role.value}: {policy.version}")
+        for c in policy.criteria:
+            window = f" in {c.window.days} days" if c.window else ""
+            print(f"  {c.key}\t{c.measure.value} >= {c.threshold:g}{window}")
+
+
+async def _existing_organization(slug: str):
+    from domain.models import Organization
+
+    organization = await Organization.filter(slug=slug).first()
+    if organization is None:
+        print(f"error: no organization '{slug}'", file=sys.stderr)
+    return organization
+
+
+def cmd_policy_show(args: argparse.Namespace, settings: Settings) -> int:
+    from domain.badges.overrides import policies_for
+
+    async def work() -> int:
+        if (organization := await _existing_organization(args.org)) is None:
+            return 2
+        _print_policies(await policies_for(organization.id))
+        return 0
+
+    return _with_database(settings, work)
+
+
+def cmd_policy_set(args: argparse.Namespace, settings: Settings) -> int:
+    import getpass
+    import json
+
+    from domain.kernel.actors import Actor, ActorKind
+    from domain.badges.overrides import set_badge_overrides
+
+    try:
+        overrides = json.loads(Path(args.file).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        print(f"error: {args.file}: {exc}", file=sys.stderr)
+        return 2
+
+    async def work() -> int:
+        clock = SystemClock()
+        if (organization := await _existing_organization(args.org)) is None:
+            return 2
+        result = await set_badge_overrides(organization.id, overrides, reason=args.reason,
+                                           actor=Actor(ActorKind.ADMIN, f"cli:{getpass.getuser()}"), clock=clock)
+        if isinstance(result, (InvalidInput, NotFound)):
+            print(f"error: {result.message}", file=sys.stderr)
+            return 2
+        print(f"badge overrides of '{organization.slug}' set (change #{result.change.id}); they apply at the next "
+              "evaluation:")
+        _print_policies(result.policies)
+        return 0
+
+    return _with_database(settings, work)
+
+
+def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
+    from arq.worker import run_worker
+
+    from workers.settings import WorkerSettings, redis_settings
+
+    from schema.observability import configure_logging
+
+    configure_logging()
+    run_worker(WorkerSettings, redis_settings=redis_settings(settings), burst=args.burst)  # type: ignore[arg-type]
+    return 0
+
+
+def cmd_sweep(args: argparse.Namespace, settings: Settings) -> int:
+    from datetime import datetime, timezone
+
+    from domain.deadlines.sweep import sweep
+
+    as_of = None
+    if args.as_of:
+        try:
+            as_of = datetime.fromisoformat(args.as_of.replace("Z", "+00:00"))
+        except ValueError:
+            print(f"error: --as-of {args.as_of!r} is not an ISO 8601 time", file=sys.stderr)
+            return 2
+        as_of = as_of if as_of.tzinfo else as_of.replace(tzinfo=timezone.utc)
+
+    async def work() -> int:
+        report = await sweep(SystemClock(), dry_run=args.dry_run, as_of=as_of)
+        for fired in report.fired:
+            print(f"{fired.due_at.isoformat()}\t{fired.kind}\tparticipant {fired.participant_id}\t{fired.firing.outcome}")
+        verb = "would fire" if args.dry_run else "fired"
+        print(f"{verb} {len(report.fired)} deadline(s), {len(report.transitions)} transition(s); "
+              f"{report.postponed} postponed by excused leave")
+        return 0
+
+    return _with_database(settings, work)
+
+
+def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
+    from cli.demo import DemoRefused, DemoSize, build_demo
+    from cli.progress import ProgressBar
+
+    asyncio.run(db.migrate(settings.database_url))  # idempotent: a fresh database works too
+
+    async def work() -> int:
+        started = SystemClock().now()
+        try:
+            result = await build_demo(slug=args.org, size=DemoSize(args.mentors, args.proteges), seed=args.seed,
+                                      now=started, progress=ProgressBar("simulating six months"))
+        except DemoRefused as refused:
+            print(f"error: {refused}", file=sys.stderr)
+            return 2
+        elapsed = (SystemClock().now() - started).total_seconds()
+        print(f"simulated six months ending {started:%Y-%m-%d %H:%M} UTC (seed {args.seed}) in {elapsed:.1f}s")
+        print("\n".join(result.summary()))
+        print("Open http://127.0.0.1:8000/graphql and send the header "
+              "{\"Authorization\": \"Bearer <token>\"} with this admin token, shown once:")
+        print(result.admin_token)
+        return 0
+
+    return _with_database(settings, work)
+
+
+def cmd_export_schema(args: argparse.Namespace, settings: Settings) -> int:
+    from schema.build import schema_sdl
+
+    sdl = schema_sdl()
+    if args.output == "-":
+        sys.stdout.write(sdl)
+    else:
+        Path(args.output).write_text(sdl)
+        print(f"wrote {args.output}")
+    return 0
+
+
+def cmd_docs(args: argparse.Namespace, settings: Settings) -> int:
+    from cli.docs.sections import SECTIONS
+
+    for section in SECTIONS:
+        changed = section.write()
+        print(f"{'rewrote' if changed else 'current'}: {section.file} ({section.marker})")
+    return 0
+
+
+def cmd_diagrams(args: argparse.Namespace, settings: Settings) -> int:
+    from cli.docs.diagrams import machines_markdown
+
+    sys.stdout.write(machines_markdown())
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="standing", description="Run a mentorship platform's Code of Conduct.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = commands.add_parser("serve", help="serve the GraphQL API (GraphiQL at /graphql unless in production)")
+    serve.add_argument("--host", help="bind address (default: STANDING_HOST or 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port (default: STANDING_PORT or 8000)")
+    serve.add_argument("--migrate", action="store_true", help="apply migrations before serving")
+    serve.set_defaults(run=cmd_serve)
+
+    commands.add_parser("migrate", help="apply the committed database migrations").set_defaults(run=cmd_migrate)
+
+    token = commands.add_parser("token", help="create, list or revoke API tokens")
+    token_commands = token.add_subparsers(dest="token_command", required=True, metavar="ACTION")
+    create = token_commands.add_parser("create", help="create a token; the secret is printed alone on the last line")
+    create.add_argument("--role", required=True, choices=[r.value for r in TokenRole])
+    create.add_argument("--org", required=True, help="organization slug; created if it does not exist yet")
+    create.add_argument("--participant", type=int, help="participant id (participant tokens only)")
+    create.add_argument("--label", default="", help="a note saying who or what holds the token")
+    create.set_defaults(run=cmd_token_create)
+    token_commands.add_parser("list", help="list tokens (never their secrets)").set_defaults(run=cmd_token_list)
+    revoke = token_commands.add_parser("revoke", help="revoke a token by its number")
+    revoke.add_argument("id", type=int)
+    revoke.set_defaults(run=cmd_token_revoke)
+
+    policy = commands.add_parser("policy", help="show or set an organization's badge thresholds and windows")
+    policy_commands = policy.add_subparsers(dest="policy_command", required=True, metavar="ACTION")
+    show = policy_commands.add_parser("show", help="the badge criteria each role is held to, overrides included")
+    show.add_argument("--org", required=True, help="organization slug")
+    show.set_defaults(run=cmd_policy_show)
+    set_ = policy_commands.add_parser("set", help="replace the overrides with a JSON file ({} restores the Code)")
+    set_.add_argument("file", help='JSON, e.g. {"protege": {"session_attendance": {"threshold": 4}}}')
+    set_.add_argument("--org", required=True, help="organization slug")
+    set_.add_argument("--reason", required=True, help="why (recorded with the change)")
+    set_.set_defaults(run=cmd_policy_set)
+
+    worker = commands.add_parser("worker", help="run the arq worker: precise deadline jobs, the minute sweep, nightly badges")
+    worker.add_argument("--burst", action="store_true", help="run queued jobs, then exit")
+    worker.set_defaults(run=cmd_worker)
+
+    sweep = commands.add_parser("sweep", help="apply every consequence that is due, once")
+    sweep.add_argument("--as-of", help="sweep as if it were this ISO 8601 time (default: now)")
+    sweep.add_argument("--dry-run", action="store_true", help="print what would change, and change nothing")
+    sweep.set_defaults(run=cmd_sweep)
+
+    importer = commands.add_parser(
+        "import", help="backfill activity from a JSON Lines file (all or nothing)",
+        description="Each line is one record, e.g. {\"type\": \"message\", \"sender\": \"p1\", "
+                    "\"recipient\": \"p2\", \"at\": \"2026-03-01T09:00:00Z\"}. See docs/import.md.",
+    )
+    importer.add_argument("file", help="the .jsonl file")
+    importer.add_argument("--org", required=True, help="organization slug; created if it does not exist yet")
+    importer.set_defaults(run=cmd_import)
+
+    from cli.demo import DEFAULT_SEED, DemoSize
+
+    demo = commands.add_parser(
+        "demo", help="fill the database with a realistic organization: six months of a mentorship program",
+        description="Simulates a program through the real use cases, ending now, with participants in every "
+                    "standing state and badge status. Prints an admin token on its last line. Refuses to run "
+                    "twice into the same organization.",
+    )
+    demo.add_argument("--org", default="demo", help="organization slug (default: demo); created if needed")
+    demo.add_argument("--mentors", type=int, default=DemoSize.mentors, help="how many mentors (default: %(default)s)")
+    demo.add_argument("--proteges", type=int, default=DemoSize.proteges, help="how many protégés (default: %(default)s)")
+    demo.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed: the same seed tells the same story")
+    demo.set_defaults(run=cmd_demo)
+
+    export = commands.add_parser("export-schema", help="print or write the GraphQL SDL")
+    export.add_argument("--output", "-o", default="-", help="file to write, or - for stdout (default)")
+    export.set_defaults(run=cmd_export_schema)
+
+    commands.add_parser("diagrams", help="print the state machines as mermaid diagrams").set_defaults(
+        run=cmd_diagrams
+    )
+    commands.add_parser("docs", help="regenerate the docs' generated sections (diagrams, settings, policy, "
+                                     "module map)").set_defaults(run=cmd_docs)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.run(args, Settings.from_env())
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
