@@ -48,17 +48,13 @@ import httpx  # noqa: E402
 
 from bench._common import free_port, pg_value, recreate_database, stop_process  # noqa: E402
 from bench._common import machine as machine_facts  # noqa: E402
+from tests.support.queries import PAGE, SINGLE, VIEWER  # noqa: E402  (the queries the tests guard)
 
 BIN = Path(sys.executable).parent
 PG = "postgres://postgres@127.0.0.1:5432"
 STATE_FILE = ROOT / "var" / "bench-seed.json"
 
-SINGLE = 'query($id: ID!) { participant(id: $id) { standing { state since } } }'
-PAGE = """query($first: Int!) { participants(first: $first) { edges { node {
-  id displayName profileVisible standing { state since } badge { status }
-} } pageInfo { hasNextPage endCursor } } }"""
 HELLO = "{ hello }"
-VIEWER = "{ viewer { role } }"
 TRANSITION = """mutation($id: ID!) { %s(input: {participantId: $id, reason: "bench load"}) {
   __typename ... on TransitionPayload { participant { version standing { state } } }
 } }"""
