@@ -26,14 +26,14 @@ async def fire_deadline_job(ctx: dict[str, Any], deadline_id: int) -> str:
 
 
 async def deliver_webhooks_job(ctx: dict[str, Any]) -> int:
-    """Attempt due webhook deliveries; arq runs this again when the next retry is due (backoff)."""
-    post = ctx.get("http_post") or http_post
-    upcoming = await deliver_due(_clock(ctx), post)
-    if upcoming is not None and "redis" in ctx:
-        later = upcoming if upcoming > datetime.now(timezone.utc) else None
-        await ctx["redis"].enqueue_job("deliver_webhooks_job", _job_id=f"webhooks:{int(upcoming.timestamp())}",
+    """Attempt due webhook deliveries and return how many were delivered; arq runs this again when the
+    next retry is due (backoff)."""
+    run = await deliver_due(_clock(ctx), ctx.get("http_post") or http_post)
+    if run.next_due is not None and "redis" in ctx:
+        later = run.next_due if run.next_due > datetime.now(timezone.utc) else None
+        await ctx["redis"].enqueue_job("deliver_webhooks_job", _job_id=f"webhooks:{int(run.next_due.timestamp())}",
                                        _defer_until=later)
-    return 0
+    return run.delivered
 
 
 async def sweep_job(ctx: dict[str, Any]) -> int:

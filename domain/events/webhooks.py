@@ -90,24 +90,34 @@ def backoff(attempts: int) -> timedelta:
     return min(WEBHOOK_POLICY.first_retry * (2 ** max(attempts - 1, 0)), WEBHOOK_POLICY.max_retry)
 
 
-async def deliver_due(clock: Clock, post: Post = http_post, limit: int = 200) -> datetime | None:
-    """Attempt every pending delivery that is due on an active endpoint; return when the next one is due."""
+@dataclass(frozen=True)
+class DeliveryRun:
+    attempted: int
+    delivered: int
+    next_due: datetime | None  # when the next pending delivery falls due, if any
+
+
+async def deliver_due(clock: Clock, post: Post = http_post, limit: int = 200) -> DeliveryRun:
+    """Attempt every pending delivery that is due on an active endpoint; say how it went and what is next."""
     now = clock.now()
     # A process that died mid-send leaves a claim behind; after the timeout it is tried again.
     await WebhookDelivery.filter(status="sending", next_attempt_at__lte=now - 2 * WEBHOOK_POLICY.timeout).update(
         status="pending")
     due = await WebhookDelivery.filter(status="pending", next_attempt_at__lte=now, endpoint__active=True).order_by(
         "next_attempt_at", "id").limit(limit)
+    attempted = delivered = 0
     for delivery in due:
         # Claim it first, so two workers never post the same delivery at once.
         if await WebhookDelivery.filter(id=delivery.id, status="pending", attempts=delivery.attempts).update(
                 status="sending", next_attempt_at=now) == 1:
-            await _attempt(delivery, clock, post)
+            attempted += 1
+            delivered += await _attempt(delivery, clock, post)
     upcoming = await WebhookDelivery.filter(status="pending", endpoint__active=True).order_by("next_attempt_at").first()
-    return upcoming.next_attempt_at if upcoming else None
+    return DeliveryRun(attempted, delivered, upcoming.next_attempt_at if upcoming else None)
 
 
-async def _attempt(delivery: WebhookDelivery, clock: Clock, post: Post) -> None:
+async def _attempt(delivery: WebhookDelivery, clock: Clock, post: Post) -> bool:
+    """One POST of one delivery; True when the receiver accepted it."""
     endpoint = await WebhookEndpoint.get(id=delivery.endpoint_id)
     event = await OutboxEvent.get(id=delivery.event_id)
     body = json.dumps(as_message(event), separators=(",", ":")).encode()
@@ -135,3 +145,4 @@ async def _attempt(delivery: WebhookDelivery, clock: Clock, post: Post) -> None:
         delivery.status = "failed" if delivery.attempts >= WEBHOOK_POLICY.max_attempts else "pending"
         delivery.next_attempt_at = now + backoff(delivery.attempts)
     await delivery.save(update_fields=["attempts", "status", "delivered_at", "next_attempt_at"])
+    return delivery.status == "delivered"

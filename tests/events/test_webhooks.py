@@ -88,16 +88,16 @@ async def test_failed_deliveries_are_retried_with_exponential_backoff_and_every_
     receiver.statuses = [500, 503]
     await notice(world, clock)
     start = clock.now()
-    next_due = await deliver_due(clock)
+    next_due = (await deliver_due(clock)).next_due
     assert next_due == start + WEBHOOK_POLICY.first_retry
     clock.set(next_due - timedelta(seconds=1))
     await deliver_due(clock)
     assert len(receiver.requests) == 1  # not yet due: nothing sent early
     clock.set(next_due)
-    next_due = await deliver_due(clock)
+    next_due = (await deliver_due(clock)).next_due
     assert next_due == clock.now() + 2 * WEBHOOK_POLICY.first_retry
     clock.set(next_due)
-    assert await deliver_due(clock) is None
+    assert (await deliver_due(clock)).next_due is None
     delivery = await WebhookDelivery.get()
     attempts = await WebhookAttempt.filter(delivery_id=delivery.id).order_by("number")
     assert [a.status_code for a in attempts] == [500, 503, 204] and delivery.status == "delivered"
@@ -110,7 +110,7 @@ async def test_a_failing_endpoint_is_disabled_and_re_enabling_redelivers(gql, wo
     receiver.statuses = [500] * WEBHOOK_POLICY.max_consecutive_failures
     await notice(world, clock)
     for _ in range(WEBHOOK_POLICY.max_consecutive_failures):
-        upcoming = await deliver_due(clock)
+        upcoming = (await deliver_due(clock)).next_due
         if upcoming:
             clock.set(upcoming)
     endpoint = await WebhookEndpoint.get(id=registered.endpoint.id)
@@ -159,3 +159,12 @@ async def test_the_arq_worker_delivers_and_retries(world, clock, receiver):
     finally:
         await redis.flushdb()
         await redis.aclose()
+
+
+async def test_the_delivery_job_reports_how_many_deliveries_it_made(world, clock, receiver):
+    from workers.jobs import deliver_webhooks_job
+
+    await register_webhook(organization_id=world.org_id, url=receiver.url, event_types=[], clock=clock)
+    await notice(world, clock)
+    assert await deliver_webhooks_job({"clock": clock}) == 1
+    assert await deliver_webhooks_job({"clock": clock}) == 0

@@ -6,11 +6,14 @@ from datetime import datetime, timedelta, timezone
 from types import SimpleNamespace
 
 import pytest
+from statemachine import State
 from statemachine.exceptions import TransitionNotAllowed
 
-from domain.standing.machines import EventInputInvalid
+from domain.standing.machines import EventInputInvalid, StandingMachine, TransitionContext
+from domain.standing.machines.base import GENERIC_REFUSAL
 
 from domain.kernel.actors import Actor, ActorKind
+from domain.kernel.roles import Role
 from domain.standing.machines import (
     MentorStanding, ProtegeStanding, TransitionContext, all_event_ids, all_state_ids, bind, is_hidden, needs_booking_approval,
 )
@@ -176,3 +179,28 @@ def test_consequences_are_derived_from_the_machines():
 def test_every_state_and_event_is_listed_once():
     assert sorted(all_state_ids()) == sorted(set(MentorStanding.state_ids()) | set(ProtegeStanding.state_ids()))
     assert len(all_event_ids()) == len(set(all_event_ids())) == 11
+
+
+# --- guards the explanation must understand: `unless=` and boolean expressions ------------------------
+
+class Watchlist(StandingMachine):
+    """A machine built only to exercise guard shapes the standing machines may grow into."""
+
+    role = Role.MENTOR
+    good = State("Good", initial=True)
+    watched = State("Watched")
+
+    watch = good.to(watched, unless="actor_is_admin")  # only automation puts someone on the watchlist
+    release = watched.to(good, cond="actor_is_admin and by_admin_or_system")  # a boolean expression
+
+
+def test_allowed_events_and_refusals_understand_unless_guards_and_expressions():
+    holder = row("mentor", "good")
+    machine = Watchlist(model=holder, state_field="standing")
+    as_admin, as_system = ctx(), TransitionContext(actor=Actor.system("rule"), now=NOW, policy=STANDING_POLICY)
+    assert machine.allowed_event_ids(as_admin) == []
+    assert machine.allowed_event_ids(as_system) == ["watch"]
+    assert machine.refusal_reasons("watch", as_admin) == ["only an admin may take this step"]
+    machine.send("watch", ctx=as_system)
+    assert machine.allowed_event_ids(as_system) == [] and machine.allowed_event_ids(as_admin) == ["release"]
+    assert machine.refusal_reasons("release", as_system) == [GENERIC_REFUSAL]
