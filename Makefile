@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST := $(BIN)/pytest -W error::RuntimeWarning
 
-.PHONY: install run test test-sqlite test-postgres schema clean
+.PHONY: install run test lint test-sqlite test-postgres schema docs clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,7 +19,12 @@ run: install
 	$(BIN)/standing migrate
 	$(BIN)/standing serve
 
-test: install test-sqlite test-postgres
+test: install lint test-sqlite test-postgres
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 test-sqlite: install
 	STANDING_TEST_DATABASE=sqlite $(PYTEST)
@@ -29,6 +34,9 @@ test-postgres: install
 
 schema: install
 	$(BIN)/standing export-schema -o schema.graphql
+
+docs: install
+	$(BIN)/standing docs
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -108,16 +108,31 @@ def summary_ms(seconds: Sequence[float]) -> dict[str, float]:
 
 
 def machine() -> dict[str, str]:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor() or "unknown")
-    mem_kib = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
-                   if line.startswith("MemTotal:"))
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor() or "unknown",
+    )
+    mem_kib = next(
+        int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal:")
+    )
     load = " ".join(Path("/proc/loadavg").read_text().split()[:3])
     try:
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
-                                timeout=10).stdout.strip()
-        dirty = bool(subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
-                                    capture_output=True, text=True, timeout=10).stdout.strip())
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, timeout=10
+        ).stdout.strip()
+        dirty = bool(
+            subprocess.run(
+                ["git", "status", "--porcelain", "--untracked-files=no"],
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                timeout=10,
+            ).stdout.strip()
+        )
     except (OSError, subprocess.SubprocessError):
         commit, dirty = "", False
     if not commit:  # an exported tree (git archive) is no checkout: say which commit it came from
@@ -133,5 +148,7 @@ def machine() -> dict[str, str]:
 
 
 def print_machine(info: dict[str, str]) -> None:
-    print(f"machine: {info['nproc']} cores, {info['cpu']}, {info['ram_gib']} GiB RAM; Python {info['python']}; "
-          f"load average at start {info['loadavg_at_start']}; commit {info['commit']}")
+    print(
+        f"machine: {info['nproc']} cores, {info['cpu']}, {info['ram_gib']} GiB RAM; Python {info['python']}; "
+        f"load average at start {info['loadavg_at_start']}; commit {info['commit']}"
+    )

@@ -77,16 +77,15 @@ class Load:
 
 # --- databases ---------------------------------------------------------------------------------------
 
+
 async def committed(url: str, name: str) -> int:
     """Transactions PostgreSQL committed or rolled back in this database (flushed when backends exit)."""
-    return int(await pg_value(
-        url, "SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = $1", name))
+    return int(await pg_value(url, "SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = $1", name))
 
 
 async def prepare_database(url: str, name: str, reuse: bool, total: int) -> dict[str, Any]:
-    from domain.access.tokens import forget_tokens
-    from domain.infra import db
     from bench.seed import seed
+    from domain.infra import db
 
     if reuse and STATE_FILE.exists():
         state = json.loads(STATE_FILE.read_text())
@@ -108,20 +107,34 @@ async def prepare_database(url: str, name: str, reuse: bool, total: int) -> dict
     STATE_FILE.parent.mkdir(exist_ok=True)
     STATE_FILE.write_text(json.dumps(state))
     await pg_value(url, "ANALYZE")
-    print(f"seeded {name} in {time.perf_counter() - started:.1f}s: {seeded.participants} participants, "
-          f"{seeded.transitions} transitions, {seeded.badges} badges")
+    print(
+        f"seeded {name} in {time.perf_counter() - started:.1f}s: {seeded.participants} participants, "
+        f"{seeded.transitions} transitions, {seeded.badges} badges"
+    )
     return state
 
 
 # --- servers -----------------------------------------------------------------------------------------
+
 
 class Server:
     """One uvicorn process, one worker, no access log, on a free loopback port."""
 
     def __init__(self, app: str, *, factory: bool = False, env: dict[str, str] | None = None) -> None:
         self.port = free_port()
-        command = [str(BIN / "uvicorn"), app, "--host", "127.0.0.1", "--port", str(self.port), "--workers", "1",
-                   "--no-access-log", "--log-level", "critical"]
+        command = [
+            str(BIN / "uvicorn"),
+            app,
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--workers",
+            "1",
+            "--no-access-log",
+            "--log-level",
+            "critical",
+        ]
         if factory:
             command.insert(2, "--factory")
         self.process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **(env or {})})
@@ -160,7 +173,7 @@ class Server:
     def stop(self) -> None:
         stop_process(self.process, timeout=10)
 
-    def __enter__(self) -> "Server":
+    def __enter__(self) -> Server:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -181,10 +194,20 @@ def process_cpu(pid: int) -> float:
 
 def backends_cpu(db_name: str) -> float:
     """CPU seconds used so far by the PostgreSQL backends serving this database."""
-    out = subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-Atc",
-                          f"SELECT pid FROM pg_stat_activity WHERE datname = '{db_name}' "
-                          "AND backend_type = 'client backend' AND pid <> pg_backend_pid()"],
-                         capture_output=True, text=True).stdout.split()
+    out = subprocess.run(
+        [
+            "psql",
+            "-h",
+            "127.0.0.1",
+            "-U",
+            "postgres",
+            "-Atc",
+            f"SELECT pid FROM pg_stat_activity WHERE datname = '{db_name}' "
+            "AND backend_type = 'client backend' AND pid <> pg_backend_pid()",
+        ],
+        capture_output=True,
+        text=True,
+    ).stdout.split()
     return sum(process_cpu(int(pid)) for pid in out)
 
 
@@ -201,9 +224,23 @@ class Profiler:
             return
         directory.mkdir(parents=True, exist_ok=True)
         self.output = directory / f"{name}.txt"
-        self.process = subprocess.Popen([spy, "record", "--pid", str(pid), "--format", "raw", "--rate", "250",
-                                         "--output", str(self.output), "--nonblocking"],
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.process = subprocess.Popen(
+            [
+                spy,
+                "record",
+                "--pid",
+                str(pid),
+                "--format",
+                "raw",
+                "--rate",
+                "250",
+                "--output",
+                str(self.output),
+                "--nonblocking",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         time.sleep(1)
 
     def stop(self) -> None:
@@ -215,13 +252,17 @@ class Profiler:
 
 # --- load generation ---------------------------------------------------------------------------------
 
+
 def lua_string(text: str) -> str:
     return "[==[" + text + "]==]"
 
 
 def fixed_post(body: dict[str, Any], token: str | None) -> str:
-    lines = ['wrk.method = "POST"', f"wrk.body = {lua_string(json.dumps(body))}",
-             'wrk.headers["Content-Type"] = "application/json"']
+    lines = [
+        'wrk.method = "POST"',
+        f"wrk.body = {lua_string(json.dumps(body))}",
+        'wrk.headers["Content-Type"] = "application/json"',
+    ]
     if token:
         lines.append(f'wrk.headers["Authorization"] = "Bearer {token}"')
     return "\n".join(lines) + "\n"
@@ -264,8 +305,22 @@ def wrk(name: str, url: str, script: str, *, connections: int, seconds: float) -
         f.write(script)
     try:
         out = subprocess.run(
-            ["wrk", "-t1", f"-c{connections}", f"-d{int(seconds)}s", "--timeout", "10s", "--latency", "-s", f.name, url],
-            capture_output=True, text=True, check=True, timeout=seconds + 60,
+            [
+                "wrk",
+                "-t1",
+                f"-c{connections}",
+                f"-d{int(seconds)}s",
+                "--timeout",
+                "10s",
+                "--latency",
+                "-s",
+                f.name,
+                url,
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=seconds + 60,
         ).stdout
     finally:
         os.unlink(f.name)
@@ -300,8 +355,12 @@ def check(base: str, path: str, body: dict[str, Any], token: str | None) -> dict
 
 # --- statement counts, in-process --------------------------------------------------------------------
 
+
 async def statement_counts(
-    url: str, requests: dict[str, tuple[dict[str, Any], dict[str, Any], str]], *, show: bool = False,
+    url: str,
+    requests: dict[str, tuple[dict[str, Any], dict[str, Any], str]],
+    *,
+    show: bool = False,
 ) -> dict[str, dict[str, int]]:
     """SQL statements for one request of each kind: the first body with the token cache cold, then
     the second body with it warm (a transition needs another event the second time)."""
@@ -323,7 +382,9 @@ async def statement_counts(
                             forget_tokens()
                         await asyncio.sleep(0.2)  # let background work of the previous request finish
                         counter.statements.clear()
-                        response = await client.post("/graphql", json=body, headers={"Authorization": f"Bearer {token}"})
+                        response = await client.post(
+                            "/graphql", json=body, headers={"Authorization": f"Bearer {token}"}
+                        )
                         assert response.status_code == 200 and "errors" not in response.json(), response.text
                         assert "Error" not in json.dumps(response.json()), response.text  # no typed rejection
                         await asyncio.sleep(0.2)
@@ -339,14 +400,26 @@ async def statement_counts(
 
 # --- scenarios ---------------------------------------------------------------------------------------
 
+
 def app_env(url: str, args: argparse.Namespace) -> dict[str, str]:
-    env = {"STANDING_DATABASE_URL": url, "STANDING_PRODUCTION": "true" if args.production else "false",
-           "STANDING_REDIS_URL": ""}
+    env = {
+        "STANDING_DATABASE_URL": url,
+        "STANDING_PRODUCTION": "true" if args.production else "false",
+        "STANDING_REDIS_URL": "",
+    }
     return env
 
 
-def measure(name: str, server: Server, path: str, script: str, args: argparse.Namespace,
-            connections: int | None = None, warmup: bool = True, repeat: int | None = None) -> Load:
+def measure(
+    name: str,
+    server: Server,
+    path: str,
+    script: str,
+    args: argparse.Namespace,
+    connections: int | None = None,
+    warmup: bool = True,
+    repeat: int | None = None,
+) -> Load:
     """wrk against one server: a warm-up, then `repeat` measured runs; the median run (by req/s) is
     reported, with the range of all runs."""
     connections = connections or args.connections
@@ -371,8 +444,10 @@ def measure(name: str, server: Server, path: str, script: str, args: argparse.Na
     load.extra["warmup_requests"] = warm.requests if warm else 0
     load.extra["all_requests"] = sum(r.requests for r in runs) + load.extra["warmup_requests"]
     spread = f", runs {min(load.extra['runs_rps']):,}–{max(load.extra['runs_rps']):,} req/s" if len(runs) > 1 else ""
-    print(f"  {name}: {load.rps:,.0f} req/s, p50 {load.p50_ms:.2f} ms, p99 {load.p99_ms:.2f} ms "
-          f"({load.requests} requests, {load.errors} socket errors, {load.non_2xx} non-2xx{spread})")
+    print(
+        f"  {name}: {load.rps:,.0f} req/s, p50 {load.p50_ms:.2f} ms, p99 {load.p99_ms:.2f} ms "
+        f"({load.requests} requests, {load.errors} socket errors, {load.non_2xx} non-2xx{spread})"
+    )
     return load
 
 
@@ -388,8 +463,9 @@ def run_ceilings(args: argparse.Namespace) -> list[Load]:
     return loads
 
 
-async def run_read(name: str, body: dict[str, Any], token: str, url: str, db_name: str,
-                   args: argparse.Namespace, verify) -> Load:
+async def run_read(
+    name: str, body: dict[str, Any], token: str, url: str, db_name: str, args: argparse.Namespace, verify
+) -> Load:
     before = await committed(url, db_name)
     with Server(APP, factory=True, env=app_env(url, args)) as server:
         server.wait_ready("/healthz")
@@ -409,7 +485,9 @@ async def run_transitions(url: str, db_name: str, state: dict[str, Any], args: a
         try:
             rows = await conn.fetch(
                 "SELECT id, standing FROM participant WHERE organization_id = $1 AND role = 'protege' "
-                "AND standing IN ('good', 'reminder') ORDER BY id", state["organization_id"])
+                "AND standing IN ('good', 'reminder') ORDER BY id",
+                state["organization_id"],
+            )
         finally:
             await conn.close()
         return [(r["id"], 0 if r["standing"] == "good" else 1) for r in rows]
@@ -422,8 +500,13 @@ async def run_transitions(url: str, db_name: str, state: dict[str, Any], args: a
         server.wait_ready("/healthz")
         server.wait_idle(args.database)
         if args.warmup:
-            wrk("transitions", server.base + "/graphql", alternating_transitions(await targets(), state["admin_token"]),
-                connections=8, seconds=args.warmup)
+            wrk(
+                "transitions",
+                server.base + "/graphql",
+                alternating_transitions(await targets(), state["admin_token"]),
+                connections=8,
+                seconds=args.warmup,
+            )
         script = alternating_transitions(await targets(), state["admin_token"])
         before, _ = await logged()
         load = measure("transitions", server, "/graphql", script, args, connections=8, warmup=False, repeat=1)
@@ -444,13 +527,38 @@ def run_pgbench(args: argparse.Namespace) -> Load:
         f.write("\\set aid random(1, 100000)\nUPDATE pgbench_accounts SET abalance = abalance + 1 WHERE aid = :aid;\n")
     try:
         process = subprocess.Popen(
-            ["pgbench", "-n", "-M", "prepared", "-c", "8", "-j", "2", "-T", str(int(args.duration)), "-f", f.name,
-             *common, "bench_pgbench"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            [
+                "pgbench",
+                "-n",
+                "-M",
+                "prepared",
+                "-c",
+                "8",
+                "-j",
+                "2",
+                "-T",
+                str(int(args.duration)),
+                "-f",
+                f.name,
+                *common,
+                "bench_pgbench",
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         backend_cpu: dict[str, float] = {}  # the backends live as long as pgbench: sample them until it exits
         while process.poll() is None:
-            for pid in subprocess.run(["psql", *common, "-Atc", "SELECT pid FROM pg_stat_activity WHERE datname = "
-                                       "'bench_pgbench' AND pid <> pg_backend_pid()"],
-                                      capture_output=True, text=True).stdout.split():
+            for pid in subprocess.run(
+                [
+                    "psql",
+                    *common,
+                    "-Atc",
+                    "SELECT pid FROM pg_stat_activity WHERE datname = 'bench_pgbench' AND pid <> pg_backend_pid()",
+                ],
+                capture_output=True,
+                text=True,
+            ).stdout.split():
                 backend_cpu[pid] = max(backend_cpu.get(pid, 0.0), process_cpu(int(pid)))
             time.sleep(0.5)
         out, err = process.communicate()
@@ -470,12 +578,19 @@ def run_pgbench(args: argparse.Namespace) -> Load:
 
 def machine() -> dict[str, str]:
     """The machine facts every benchmark reports, plus the versions this one depends on."""
-    versions = subprocess.run([str(BIN / "python"), "-c",
-                               "import importlib.metadata as m; print(', '.join(f'{p} {m.version(p)}' for p in "
-                               "['strawberry-graphql','starlette','uvicorn','tortoise-orm','asyncpg','uvloop']))"],
-                              capture_output=True, text=True).stdout.strip()
-    pg = subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-Atc", "SHOW server_version"],
-                        capture_output=True, text=True).stdout.strip()
+    versions = subprocess.run(
+        [
+            str(BIN / "python"),
+            "-c",
+            "import importlib.metadata as m; print(', '.join(f'{p} {m.version(p)}' for p in "
+            "['strawberry-graphql','starlette','uvicorn','tortoise-orm','asyncpg','uvloop']))",
+        ],
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    pg = subprocess.run(
+        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-Atc", "SHOW server_version"], capture_output=True, text=True
+    ).stdout.strip()
     wrk_version = subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout.splitlines()[0]
     return {**machine_facts(), "packages": versions, "postgresql": pg, "wrk": wrk_version}
 
@@ -484,8 +599,9 @@ def load_average() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
-def report(results: dict[str, Load], counts: dict[str, dict[str, int]], info: dict[str, str],
-           args: argparse.Namespace) -> str:
+def report(
+    results: dict[str, Load], counts: dict[str, dict[str, int]], info: dict[str, str], args: argparse.Namespace
+) -> str:
     starlette = results.get("starlette_json")
     hello = results.get("strawberry_hello_cached")
 
@@ -494,12 +610,14 @@ def report(results: dict[str, Load], counts: dict[str, dict[str, int]], info: di
 
     lines = [
         f"machine: {info['nproc']} cores, {info['cpu']}; Python {info['python']}; PostgreSQL {info['postgresql']}; "
-        f"{info['wrk']}", f"packages: {info['packages']}",
+        f"{info['wrk']}",
+        f"packages: {info['packages']}",
         f"load: wrk -t1, {args.connections} connections (8 for transitions), median of {args.repeat} runs of "
         f"{args.duration:g}s (transitions and pgbench: one run) after a {args.warmup:g}s warm-up; uvicorn, 1 worker, no access log, log level critical; production={args.production}; "
         f"app={APP}; "
         f"pool={args.pool or 'default (5)'}; load average (1, 5, 15 min) before the run: {info['loadavg_at_start']}, "
-        f"after: {load_average()}", "",
+        f"after: {load_average()}",
+        "",
         "| what | req/s (range of runs) | p50 ms | p99 ms | ÷ Starlette JSON | ÷ cached hello-world | app CPU µs/req | "
         "PostgreSQL CPU µs/req | SQL statements/request |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---|",
@@ -513,23 +631,34 @@ def report(results: dict[str, Load], counts: dict[str, dict[str, int]], info: di
             sql = f"{c['warm']} (cold token: {c['cold']}; PostgreSQL saw {load.extra['pg_statements_per_request']})"
         runs = load.extra.get("runs_rps", [])
         spread = f" ({min(runs):,}–{max(runs):,})" if len(runs) > 1 else ""
-        lines.append(f"| {name} | {load.rps:,.0f}{spread} | {load.p50_ms:.2f} | {load.p99_ms:.2f} | {ratio(load, starlette)} | "
-                     f"{ratio(load, hello)} | {load.extra['app_cpu_us']:,} | {load.extra['pg_cpu_us']:,} | {sql} |")
+        lines.append(
+            f"| {name} | {load.rps:,.0f}{spread} | {load.p50_ms:.2f} | {load.p99_ms:.2f} | {ratio(load, starlette)} | "
+            f"{ratio(load, hello)} | {load.extra['app_cpu_us']:,} | {load.extra['pg_cpu_us']:,} | {sql} |"
+        )
     if "transitions" in results:
         t = results["transitions"]
         pg = results.get("pgbench_single_row_update")
-        lines += ["", "| what | per second | p50 ms | p99 ms | ÷ pgbench | app CPU µs/req | PostgreSQL CPU µs/req |",
-                  "|---|---:|---:|---:|---:|---:|---:|",
-                  f"| transition mutations, 8 clients ({t.extra['transitions_logged']} logged, "
-                  f"{t.extra['refused_or_failed']} refused) | {t.extra['transitions_per_s']:,.0f} | {t.p50_ms:.2f} | "
-                  f"{t.p99_ms:.2f} | {t.extra['transitions_per_s'] / pg.rps:.2f}× | {t.extra['app_cpu_us']:,} | "
-                  f"{t.extra['pg_cpu_us']:,} |" if pg else ""]
+        lines += [
+            "",
+            "| what | per second | p50 ms | p99 ms | ÷ pgbench | app CPU µs/req | PostgreSQL CPU µs/req |",
+            "|---|---:|---:|---:|---:|---:|---:|",
+            f"| transition mutations, 8 clients ({t.extra['transitions_logged']} logged, "
+            f"{t.extra['refused_or_failed']} refused) | {t.extra['transitions_per_s']:,.0f} | {t.p50_ms:.2f} | "
+            f"{t.p99_ms:.2f} | {t.extra['transitions_per_s'] / pg.rps:.2f}× | {t.extra['app_cpu_us']:,} | "
+            f"{t.extra['pg_cpu_us']:,} |"
+            if pg
+            else "",
+        ]
         if pg:
-            lines.append(f"| pgbench single-row UPDATE, 8 clients | {pg.rps:,.0f} | {pg.p50_ms:.2f} (mean) | – | 1.00× "
-                         f"| – | ≥ {pg.extra['pg_cpu_us']:,} |")
+            lines.append(
+                f"| pgbench single-row UPDATE, 8 clients | {pg.rps:,.0f} | {pg.p50_ms:.2f} (mean) | – | 1.00× "
+                f"| – | ≥ {pg.extra['pg_cpu_us']:,} |"
+            )
         if "transitions" in counts:
-            lines.append(f"\nSQL statements per transition mutation: {counts['transitions']['warm']} "
-                         f"(cold token: {counts['transitions']['cold']})")
+            lines.append(
+                f"\nSQL statements per transition mutation: {counts['transitions']['warm']} "
+                f"(cold token: {counts['transitions']['cold']})"
+            )
     return "\n".join(lines)
 
 
@@ -539,8 +668,11 @@ async def main_async(args: argparse.Namespace) -> int:
     only = set(args.only.split(",")) if args.only else {"ceilings", "a", "b", "c"}
     info = machine()
     state = await prepare_database(url, db_name, args.reuse, args.participants)
-    some_id = int(await pg_value(url, "SELECT min(id) + 4242 FROM participant WHERE organization_id = $1",
-                                 state["organization_id"]))
+    some_id = int(
+        await pg_value(
+            url, "SELECT min(id) + 4242 FROM participant WHERE organization_id = $1", state["organization_id"]
+        )
+    )
     single = {"query": SINGLE, "variables": {"id": str(some_id)}}
     page = {"query": PAGE, "variables": {"first": 100}}
     results: dict[str, Load] = {}
@@ -554,41 +686,65 @@ async def main_async(args: argparse.Namespace) -> int:
 
         def verify_viewer(data: dict) -> None:
             assert data["data"]["viewer"]["role"] == "PARTNER", data
-        results["app_viewer_no_sql"] = await run_read("app_viewer_no_sql", {"query": VIEWER}, state["partner_token"],
-                                                      url, db_name, args, verify_viewer)
+
+        results["app_viewer_no_sql"] = await run_read(
+            "app_viewer_no_sql", {"query": VIEWER}, state["partner_token"], url, db_name, args, verify_viewer
+        )
         print("(a) one participant's standing, partner token")
 
         def verify_single(data: dict) -> None:
             assert data["data"]["participant"]["standing"]["state"], data
-        results["participant_standing"] = await run_read("participant_standing", single, state["partner_token"],
-                                                         url, db_name, args, verify_single)
+
+        results["participant_standing"] = await run_read(
+            "participant_standing", single, state["partner_token"], url, db_name, args, verify_single
+        )
     if "b" in only:
         print("(b) a page of 100 participants with standing and badge status, partner token")
 
         def verify_page(data: dict) -> None:
             assert len(data["data"]["participants"]["edges"]) == 100, data
-        results["page_of_100"] = await run_read("page_of_100", page, state["partner_token"], url, db_name, args,
-                                                verify_page)
+
+        results["page_of_100"] = await run_read(
+            "page_of_100", page, state["partner_token"], url, db_name, args, verify_page
+        )
     if "c" in only:
         print("(c) transition mutations under 8 concurrent clients, admin token")
         results["transitions"] = await run_transitions(url, db_name, state, args)
         results["pgbench_single_row_update"] = await asyncio.to_thread(run_pgbench, args)
 
-    probe = await pg_value(url, "SELECT id FROM participant WHERE organization_id = $1 AND role = 'protege' AND "
-                                "standing = 'good' ORDER BY id DESC LIMIT 1", state["organization_id"])
-    counts = await statement_counts(url, {
-        "app_viewer_no_sql": ({"query": VIEWER}, {"query": VIEWER}, state["partner_token"]),
-        "participant_standing": (single, single, state["partner_token"]),
-        "page_of_100": (page, page, state["partner_token"]),
-        "transitions": ({"query": TRANSITION % EVENTS[0], "variables": {"id": str(probe)}},
-                        {"query": TRANSITION % EVENTS[1], "variables": {"id": str(probe)}}, state["admin_token"]),
-    }, show=args.show_sql)
+    probe = await pg_value(
+        url,
+        "SELECT id FROM participant WHERE organization_id = $1 AND role = 'protege' AND "
+        "standing = 'good' ORDER BY id DESC LIMIT 1",
+        state["organization_id"],
+    )
+    counts = await statement_counts(
+        url,
+        {
+            "app_viewer_no_sql": ({"query": VIEWER}, {"query": VIEWER}, state["partner_token"]),
+            "participant_standing": (single, single, state["partner_token"]),
+            "page_of_100": (page, page, state["partner_token"]),
+            "transitions": (
+                {"query": TRANSITION % EVENTS[0], "variables": {"id": str(probe)}},
+                {"query": TRANSITION % EVENTS[1], "variables": {"id": str(probe)}},
+                state["admin_token"],
+            ),
+        },
+        show=args.show_sql,
+    )
     text = report(results, counts, info, args)
     print("\n" + text)
     if args.json:
-        Path(args.json).write_text(json.dumps({
-            "machine": info, "counts": counts, "results": {k: asdict(v) for k, v in results.items()},
-        }, indent=2))
+        Path(args.json).write_text(
+            json.dumps(
+                {
+                    "machine": info,
+                    "counts": counts,
+                    "results": {k: asdict(v) for k, v in results.items()},
+                },
+                indent=2,
+            )
+        )
     return 0
 
 

@@ -49,8 +49,17 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench._common import (  # noqa: E402
-    STANDING, free_port, machine, pg_value, print_machine, raise_open_files, recreate_database, require_loopback,
-    rss_kib, stop_process, summary_ms,
+    STANDING,
+    free_port,
+    machine,
+    pg_value,
+    print_machine,
+    raise_open_files,
+    recreate_database,
+    require_loopback,
+    rss_kib,
+    stop_process,
+    summary_ms,
 )
 
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/bench_fanout"
@@ -66,18 +75,29 @@ EVENT = """mutation($id: ID!) { %s(input: {participantId: $id, reason: "fan-out 
 
 # --- a client process: N subscribers ----------------------------------------------------------
 
-async def subscriber(url: str, token: str, after: str, events: int, compression: str | None,
-                     gate: asyncio.Semaphore, ready: list[int], deadline: float) -> list[tuple[float, str]]:
+
+async def subscriber(
+    url: str,
+    token: str,
+    after: str,
+    events: int,
+    compression: str | None,
+    gate: asyncio.Semaphore,
+    ready: list[int],
+    deadline: float,
+) -> list[tuple[float, str]]:
     import websockets
 
     async with gate:
-        ws = await websockets.connect(url, subprotocols=[PROTOCOL], compression=compression, ping_interval=None,
-                                      open_timeout=60, max_queue=None)
+        ws = await websockets.connect(
+            url, subprotocols=[PROTOCOL], compression=compression, ping_interval=None, open_timeout=60, max_queue=None
+        )
         await ws.send(json.dumps({"type": "connection_init", "payload": {"authorization": f"Bearer {token}"}}))
         ack = json.loads(await asyncio.wait_for(ws.recv(), 60))
         assert ack["type"] == "connection_ack", ack
-        await ws.send(json.dumps({"id": "1", "type": "subscribe",
-                                  "payload": {"query": SUBSCRIBE, "variables": {"after": after}}}))
+        await ws.send(
+            json.dumps({"id": "1", "type": "subscribe", "payload": {"query": SUBSCRIBE, "variables": {"after": after}}})
+        )
         first = json.loads(await asyncio.wait_for(ws.recv(), 60))  # the replayed first event: live from here
         assert first["type"] == "next", first
     ready[0] += 1
@@ -86,7 +106,7 @@ async def subscriber(url: str, token: str, after: str, events: int, compression:
         while len(received) < events:
             message = await asyncio.wait_for(ws.recv(), max(deadline - time.monotonic(), 0.01))
             received.append((time.time(), message))  # stamp first, parse later
-    except (asyncio.TimeoutError, Exception):  # noqa: BLE001 - reported as missing deliveries
+    except (TimeoutError, Exception):  # noqa: BLE001 - reported as missing deliveries
         pass
     finally:
         await ws.close()
@@ -99,8 +119,10 @@ async def client_main(args: argparse.Namespace) -> None:
     deadline = time.monotonic() + args.timeout
     compression = None if args.compression == "none" else "deflate"
     token = os.environ["BENCH_TOKEN"]  # not on the command line, where `ps` shows it
-    tasks = [asyncio.create_task(subscriber(args.url, token, args.after, args.events, compression, gate,
-                                            ready, deadline)) for _ in range(args.count)]
+    tasks = [
+        asyncio.create_task(subscriber(args.url, token, args.after, args.events, compression, gate, ready, deadline))
+        for _ in range(args.count)
+    ]
     while ready[0] < args.count:
         if time.monotonic() > deadline or all(t.done() for t in tasks):
             break
@@ -124,6 +146,7 @@ async def client_main(args: argparse.Namespace) -> None:
 
 
 # --- the coordinator ---------------------------------------------------------------------------
+
 
 def cpu_seconds(pid: int) -> float:
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -171,8 +194,9 @@ async def coordinator(args: argparse.Namespace) -> dict[str, Any]:
     base = f"http://127.0.0.1:{port}"
     ws_url = f"ws://127.0.0.1:{port}/graphql"
     log = tempfile.NamedTemporaryFile(prefix="bench-fanout-server-", suffix=".log", delete=False)
-    server = subprocess.Popen(STANDING + ["serve", "--port", str(port)], cwd=ROOT, env=env, stdout=log,
-                              stderr=subprocess.STDOUT)
+    server = subprocess.Popen(
+        STANDING + ["serve", "--port", str(port)], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+    )
     clients: list[asyncio.subprocess.Process] = []
     outs: list[Path] = []
     try:
@@ -193,8 +217,11 @@ async def coordinator(args: argparse.Namespace) -> dict[str, Any]:
             partner = cli(["token", "create", "--role", "partner", "--org", "bench"], env)
 
             async def gql(query: str, variables: dict | None = None) -> dict:
-                response = await http.post("/graphql", json={"query": query, "variables": variables or {}},
-                                           headers={"Authorization": f"Bearer {admin}"})
+                response = await http.post(
+                    "/graphql",
+                    json={"query": query, "variables": variables or {}},
+                    headers={"Authorization": f"Bearer {admin}"},
+                )
                 body = response.json()
                 if "errors" in body:
                     raise SystemExit(f"GraphQL errors: {body['errors']}")
@@ -210,10 +237,29 @@ async def coordinator(args: argparse.Namespace) -> dict[str, Any]:
             # Warm-up: what the first websocket costs once (imports, caches) is not a per-subscriber cost.
             warm_out = Path(tempfile.mkstemp(prefix="bench-fanout-warm-", suffix=".json")[1])
             warm = await asyncio.create_subprocess_exec(
-                sys.executable, __file__, "--client", "--url", ws_url, "--after", after,
-                "--count", "20", "--events", "0", "--out", str(warm_out), "--compression", args.compression,
-                "--connect-concurrency", "20", "--timeout", "60", stdout=asyncio.subprocess.PIPE, cwd=ROOT,
-                env=client_env)
+                sys.executable,
+                __file__,
+                "--client",
+                "--url",
+                ws_url,
+                "--after",
+                after,
+                "--count",
+                "20",
+                "--events",
+                "0",
+                "--out",
+                str(warm_out),
+                "--compression",
+                args.compression,
+                "--connect-concurrency",
+                "20",
+                "--timeout",
+                "60",
+                stdout=asyncio.subprocess.PIPE,
+                cwd=ROOT,
+                env=client_env,
+            )
             await read_line(warm, 90)
             await read_line(warm, 90)
             await warm.wait()
@@ -221,18 +267,40 @@ async def coordinator(args: argparse.Namespace) -> dict[str, Any]:
             await asyncio.sleep(2)
             rss_before = rss_kib(server.pid)
 
-            share = [args.subscribers // args.clients + (1 if i < args.subscribers % args.clients else 0)
-                     for i in range(args.clients)]
+            share = [
+                args.subscribers // args.clients + (1 if i < args.subscribers % args.clients else 0)
+                for i in range(args.clients)
+            ]
             connect_started = time.perf_counter()
             for count in share:
                 out = Path(tempfile.mkstemp(prefix="bench-fanout-client-", suffix=".json")[1])
                 outs.append(out)
-                clients.append(await asyncio.create_subprocess_exec(
-                    sys.executable, __file__, "--client", "--url", ws_url, "--after", after,
-                    "--count", str(count), "--events", str(args.events), "--out", str(out),
-                    "--compression", args.compression, "--connect-concurrency", str(args.connect_concurrency),
-                    "--timeout", str(args.timeout), stdout=asyncio.subprocess.PIPE, cwd=ROOT,
-                env=client_env))
+                clients.append(
+                    await asyncio.create_subprocess_exec(
+                        sys.executable,
+                        __file__,
+                        "--client",
+                        "--url",
+                        ws_url,
+                        "--after",
+                        after,
+                        "--count",
+                        str(count),
+                        "--events",
+                        str(args.events),
+                        "--out",
+                        str(out),
+                        "--compression",
+                        args.compression,
+                        "--connect-concurrency",
+                        str(args.connect_concurrency),
+                        "--timeout",
+                        str(args.timeout),
+                        stdout=asyncio.subprocess.PIPE,
+                        cwd=ROOT,
+                        env=client_env,
+                    )
+                )
             live = 0
             for client in clients:
                 line = await read_line(client, args.timeout)
@@ -243,18 +311,22 @@ async def coordinator(args: argparse.Namespace) -> dict[str, Any]:
             print(f"{live} subscriptions live in {connect_seconds:.1f} s")
             await asyncio.sleep(2)
             rss_after = rss_kib(server.pid)
-            print(f"server VmRSS: {rss_start / 1024:.1f} MiB at start, {rss_before / 1024:.1f} MiB after the warm-up, "
-                  f"{rss_after / 1024:.1f} MiB with {live} subscribers: "
-                  f"{(rss_after - rss_before) / live:.1f} KiB per subscriber")
+            print(
+                f"server VmRSS: {rss_start / 1024:.1f} MiB at start, {rss_before / 1024:.1f} MiB after the warm-up, "
+                f"{rss_after / 1024:.1f} MiB with {live} subscribers: "
+                f"{(rss_after - rss_before) / live:.1f} KiB per subscriber"
+            )
 
             returned: list[float] = []
             mutation_ms: list[float] = []
             profiler = None
             if args.profile:  # py-spy samples the server during the events (flamegraph-ready "raw" output)
                 spy = Path(sys.executable).parent / "py-spy"
-                profiler = subprocess.Popen([str(spy), "record", "-p", str(server.pid), "-f", "raw", "-r", "50",
-                                             "-o", str(args.profile)], stdout=subprocess.DEVNULL,
-                                            stderr=subprocess.DEVNULL)
+                profiler = subprocess.Popen(
+                    [str(spy), "record", "-p", str(server.pid), "-f", "raw", "-r", "50", "-o", str(args.profile)],
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
                 await asyncio.sleep(1)
             cpu_before = cpu_seconds(server.pid)
             events_started = time.perf_counter()
@@ -314,8 +386,12 @@ async def coordinator(args: argparse.Namespace) -> dict[str, Any]:
         "latency_from_occurred_at": summary_ms(from_event) if from_event else None,
         "latency_from_mutation_return": summary_ms(from_return) if from_return else None,
         "mutation_round_trip": summary_ms([ms / 1000 for ms in mutation_ms]),
-        "rss_kib": {"start": rss_start, "before_subscribers": rss_before, "with_subscribers": rss_after,
-                    "after_events": rss_end},
+        "rss_kib": {
+            "start": rss_start,
+            "before_subscribers": rss_before,
+            "with_subscribers": rss_after,
+            "after_events": rss_end,
+        },
         "kib_per_subscriber": round((rss_after - rss_before) / args.subscribers, 1),
         "server_cpu_seconds_during_events": round(cpu_used, 1),
         "events_phase_seconds": round(events_seconds, 1),

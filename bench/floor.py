@@ -19,7 +19,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import strawberry
 from graphql import build_schema, execute, parse
@@ -28,9 +28,17 @@ from strawberry.extensions import ParserCache, ValidationCache
 QUERY = """query($first: Int!) { participants(first: $first) { edges { node {
   id displayName profileVisible standing { state since } badge { status }
 } } pageInfo { hasNextPage endCursor } } }"""
-NOW = datetime.now(timezone.utc)
-ROWS = [{"id": f"UGFydGljaXBhbnQ6{i}", "displayName": f"Protege {i:05d}", "profileVisible": True,
-         "standing": {"state": "GOOD", "since": NOW.isoformat()}, "badge": {"status": "none"}} for i in range(100)]
+NOW = datetime.now(UTC)
+ROWS = [
+    {
+        "id": f"UGFydGljaXBhbnQ6{i}",
+        "displayName": f"Protege {i:05d}",
+        "profileVisible": True,
+        "standing": {"state": "GOOD", "since": NOW.isoformat()},
+        "badge": {"status": "none"},
+    }
+    for i in range(100)
+]
 
 
 def graphql_core_alone() -> float:
@@ -40,8 +48,12 @@ def graphql_core_alone() -> float:
       type Edge { node: Participant! } type PageInfo { hasNextPage: Boolean! endCursor: String }
       type Connection { edges: [Edge!]! pageInfo: PageInfo! } type Query { participants(first: Int!): Connection! }""")
     document = parse(QUERY)
-    root = {"participants": {"edges": [{"node": row} for row in ROWS],
-                             "pageInfo": {"hasNextPage": True, "endCursor": "YXJyYXljb25uZWN0aW9uOjk5"}}}
+    root = {
+        "participants": {
+            "edges": [{"node": row} for row in ROWS],
+            "pageInfo": {"hasNextPage": True, "endCursor": "YXJyYXljb25uZWN0aW9uOjk5"},
+        }
+    }
     return best(lambda: execute(schema, document, root_value=root, variable_values={"first": 100}))
 
 
@@ -87,15 +99,26 @@ class Query:
     @strawberry.field
     def participants(self, first: int) -> Connection:
         return Connection(
-            edges=[Edge(node=Participant(
-                id=strawberry.ID(r["id"]), display_name=r["displayName"], profile_visible=True,
-                standing=Standing(state="good", since=NOW), badge=Badge(status="none"))) for r in ROWS[:first]],
+            edges=[
+                Edge(
+                    node=Participant(
+                        id=strawberry.ID(r["id"]),
+                        display_name=r["displayName"],
+                        profile_visible=True,
+                        standing=Standing(state="good", since=NOW),
+                        badge=Badge(status="none"),
+                    )
+                )
+                for r in ROWS[:first]
+            ],
             page_info=PageInfo(has_next_page=True, end_cursor="YXJyYXljb25uZWN0aW9uOjk5"),
         )
 
 
 def strawberry_plain_attributes() -> float:
-    schema = strawberry.Schema(query=Query, extensions=[lambda: ParserCache(maxsize=8), lambda: ValidationCache(maxsize=8)])
+    schema = strawberry.Schema(
+        query=Query, extensions=[lambda: ParserCache(maxsize=8), lambda: ValidationCache(maxsize=8)]
+    )
 
     async def rounds(rounds: int = 7, n: int = 100) -> float:
         times = []
@@ -112,11 +135,29 @@ def strawberry_plain_attributes() -> float:
 
 def hand_shaped() -> float:
     def shape() -> str:
-        edges = [{"node": {"id": r["id"], "displayName": r["displayName"], "profileVisible": r["profileVisible"],
-                           "standing": {"state": r["standing"]["state"], "since": r["standing"]["since"]},
-                           "badge": {"status": r["badge"]["status"]}}} for r in ROWS]
-        return json.dumps({"data": {"participants": {"edges": edges, "pageInfo": {
-            "hasNextPage": True, "endCursor": "YXJyYXljb25uZWN0aW9uOjk5"}}}})
+        edges = [
+            {
+                "node": {
+                    "id": r["id"],
+                    "displayName": r["displayName"],
+                    "profileVisible": r["profileVisible"],
+                    "standing": {"state": r["standing"]["state"], "since": r["standing"]["since"]},
+                    "badge": {"status": r["badge"]["status"]},
+                }
+            }
+            for r in ROWS
+        ]
+        return json.dumps(
+            {
+                "data": {
+                    "participants": {
+                        "edges": edges,
+                        "pageInfo": {"hasNextPage": True, "endCursor": "YXJyYXljb25uZWN0aW9uOjk5"},
+                    }
+                }
+            }
+        )
+
     return best(shape)
 
 

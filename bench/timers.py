@@ -40,7 +40,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +48,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench._common import (  # noqa: E402
-    STANDING, machine, print_machine, recreate_database, require_loopback, stop_process, summary_ms,
+    STANDING,
+    machine,
+    print_machine,
+    recreate_database,
+    require_loopback,
+    stop_process,
+    summary_ms,
 )
 
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/bench_timers"
@@ -66,6 +72,7 @@ def check_redis_url(url: str) -> None:
 
 # --- 1. precise timers through a real worker ---------------------------------------------------
 
+
 def worker_label(args: argparse.Namespace) -> str:
     from workers.settings import WorkerSettings
 
@@ -80,13 +87,17 @@ def worker_command(args: argparse.Namespace) -> list[str]:
     (`--worker-max-jobs 10 --worker-poll-delay 0.5` are arq's defaults, the product's before d7cc397)."""
     if args.worker_max_jobs is None and args.worker_poll_delay is None:
         return STANDING + ["worker"]
-    overrides = {k: v for k, v in (("max_jobs", args.worker_max_jobs), ("poll_delay", args.worker_poll_delay))
-                 if v is not None}
-    return [sys.executable, "-c",
-            "from arq.worker import run_worker\n"
-            "from domain.config import Settings\n"
-            "from workers.settings import WorkerSettings, redis_settings\n"
-            f"run_worker(WorkerSettings, redis_settings=redis_settings(Settings.from_env()), **{overrides!r})\n"]
+    overrides = {
+        k: v for k, v in (("max_jobs", args.worker_max_jobs), ("poll_delay", args.worker_poll_delay)) if v is not None
+    }
+    return [
+        sys.executable,
+        "-c",
+        "from arq.worker import run_worker\n"
+        "from domain.config import Settings\n"
+        "from workers.settings import WorkerSettings, redis_settings\n"
+        f"run_worker(WorkerSettings, redis_settings=redis_settings(Settings.from_env()), **{overrides!r})\n",
+    ]
 
 
 async def wait_for_quiet_part_of_minute(window: float) -> None:
@@ -96,7 +107,7 @@ async def wait_for_quiet_part_of_minute(window: float) -> None:
         print(f"note: the run ({window:.0f} s) spans a minute boundary; the minute sweep may fire some deadlines")
         return
     while True:
-        second = datetime.now(timezone.utc).second + datetime.now(timezone.utc).microsecond / 1e6
+        second = datetime.now(UTC).second + datetime.now(UTC).microsecond / 1e6
         if 2 <= second <= 58 - window:
             return
         await asyncio.sleep(0.2)
@@ -105,13 +116,13 @@ async def wait_for_quiet_part_of_minute(window: float) -> None:
 async def run_timers(args: argparse.Namespace) -> dict[str, Any]:
     from arq.connections import RedisSettings, create_pool
 
-    from domain.infra import db
     from domain.access.organizations import get_or_create_organization
+    from domain.deadlines.schedule import on_scheduled
+    from domain.infra import db
     from domain.kernel.actors import Actor
     from domain.kernel.clock import SystemClock
-    from domain.deadlines.schedule import on_scheduled
-    from domain.models import Deadline, DeadlineKind, Participant, TransitionRecord
     from domain.kernel.roles import Role
+    from domain.models import Deadline, DeadlineKind, Participant, TransitionRecord
     from domain.standing.apply import StandingCommand, TransitionApplied, apply_event
     from workers.scheduling import arq_listener, job_id
 
@@ -127,14 +138,26 @@ async def run_timers(args: argparse.Namespace) -> dict[str, Any]:
         organization = await get_or_create_organization("bench-timers", clock)
         now = clock.now()
         # Mentors already under a first notice: the suspension is the step under test.
-        await Participant.bulk_create([
-            Participant(organization_id=organization.id, role=Role.MENTOR, display_name=f"Mentor {i}",
-                        email=f"mentor{i}@bench.invalid", standing="first_notice", standing_since=now,
-                        version=1, created_at=now, updated_at=now)
-            for i in range(args.deadlines)
-        ], batch_size=SEED_BATCH)
-        mentors = list(await Participant.filter(organization_id=organization.id).order_by("id")
-                       .values_list("id", flat=True))
+        await Participant.bulk_create(
+            [
+                Participant(
+                    organization_id=organization.id,
+                    role=Role.MENTOR,
+                    display_name=f"Mentor {i}",
+                    email=f"mentor{i}@bench.invalid",
+                    standing="first_notice",
+                    standing_since=now,
+                    version=1,
+                    created_at=now,
+                    updated_at=now,
+                )
+                for i in range(args.deadlines)
+            ],
+            batch_size=SEED_BATCH,
+        )
+        mentors = list(
+            await Participant.filter(organization_id=organization.id).order_by("id").values_list("id", flat=True)
+        )
 
         async def worker_polling() -> bool:
             assert worker.poll() is None, f"the worker exited; see {log.name}"
@@ -161,9 +184,12 @@ async def run_timers(args: argparse.Namespace) -> dict[str, Any]:
             while not queue.empty():
                 mentor = queue.get_nowait()
                 until = clock.now() + timedelta(seconds=args.lead + rng.random() * args.spread)
-                result = await apply_event(StandingCommand(mentor, "suspend", Actor.admin("bench"),
-                                                           "benchmark suspension", params={"until": until}),
-                                           clock=clock)
+                result = await apply_event(
+                    StandingCommand(
+                        mentor, "suspend", Actor.admin("bench"), "benchmark suspension", params={"until": until}
+                    ),
+                    clock=clock,
+                )
                 if not isinstance(result, TransitionApplied):
                     refused.append(f"{mentor}: {result}")
 
@@ -172,18 +198,23 @@ async def run_timers(args: argparse.Namespace) -> dict[str, Any]:
         scheduling_seconds = time.perf_counter() - scheduling_started
         if refused:
             raise SystemExit(f"{len(refused)} suspensions were refused, e.g. {refused[:3]}")
-        deadlines = {d.participant_id: d for d in await Deadline.filter(kind=DeadlineKind.SUSPENSION_END,
-                                                                          participant_id__in=mentors)}
+        deadlines = {
+            d.participant_id: d
+            for d in await Deadline.filter(kind=DeadlineKind.SUSPENSION_END, participant_id__in=mentors)
+        }
         queued = await redis.zcard("arq:queue")
         last_due = max(d.due_at for d in deadlines.values())
-        print(f"scheduled {len(deadlines)} deadlines in {scheduling_seconds:.2f} s "
-              f"({len(deadlines) / scheduling_seconds:.0f}/s, {args.concurrency} tasks); {queued} jobs queued; "
-              f"last due {(last_due - clock.now()).total_seconds():.1f} s from now")
+        print(
+            f"scheduled {len(deadlines)} deadlines in {scheduling_seconds:.2f} s "
+            f"({len(deadlines) / scheduling_seconds:.0f}/s, {args.concurrency} tasks); {queued} jobs queued; "
+            f"last due {(last_due - clock.now()).total_seconds():.1f} s from now"
+        )
 
         async def all_lifted() -> bool:
             assert worker.poll() is None, f"the worker exited; see {log.name}"
-            return await TransitionRecord.filter(organization_id=organization.id,
-                                                 event="lift_suspension").count() >= len(mentors)
+            return await TransitionRecord.filter(
+                organization_id=organization.id, event="lift_suspension"
+            ).count() >= len(mentors)
 
         # Generous: a job that ran too early leaves its deadline to the next minute sweep.
         give_up = time.monotonic() + max((last_due - clock.now()).total_seconds(), 0) + 150
@@ -191,8 +222,10 @@ async def run_timers(args: argparse.Namespace) -> dict[str, Any]:
             if time.monotonic() > give_up:
                 break
             await asyncio.sleep(0.5)
-        records = {r.participant_id: r for r in await TransitionRecord.filter(
-            organization_id=organization.id, event="lift_suspension")}
+        records = {
+            r.participant_id: r
+            for r in await TransitionRecord.filter(organization_id=organization.id, event="lift_suspension")
+        }
         results = {r.job_id: r for r in await redis.all_job_results()}
     finally:
         unregister()
@@ -205,7 +238,7 @@ async def run_timers(args: argparse.Namespace) -> dict[str, Any]:
     finished = []
     by_job = 0
     idle_jobs = []
-    for pid, deadline in deadlines.items():
+    for _pid, deadline in deadlines.items():
         result = results.get(job_id(deadline))
         if result is None:
             continue
@@ -213,8 +246,10 @@ async def run_timers(args: argparse.Namespace) -> dict[str, Any]:
             by_job += 1
             finished.append((result.finish_time - deadline.due_at).total_seconds())
         else:
-            idle_jobs.append(f"{result.job_id}: {result.result!r} started "
-                             f"{(result.start_time - deadline.due_at).total_seconds() * 1000:+.1f} ms from due")
+            idle_jobs.append(
+                f"{result.job_id}: {result.result!r} started "
+                f"{(result.start_time - deadline.due_at).total_seconds() * 1000:+.1f} ms from due"
+            )
     early = {pid: s for pid, s in lateness.items() if s < 0}
     fired_at = sorted(r.occurred_at for r in records.values())
     figures = {
@@ -243,17 +278,18 @@ async def run_timers(args: argparse.Namespace) -> dict[str, Any]:
 
 # --- 2. the sweep over 100,000 participants ----------------------------------------------------
 
+
 async def run_sweep(args: argparse.Namespace) -> dict[str, Any]:
     from tortoise import connections
 
-    from domain.infra import db
     from domain.access.organizations import get_or_create_organization
-    from domain.kernel.clock import SystemClock
     from domain.deadlines.schedule import deadline_key
+    from domain.deadlines.sweep import sweep
+    from domain.infra import db
+    from domain.kernel.clock import SystemClock
+    from domain.kernel.roles import Role
     from domain.models import Deadline, DeadlineKind, Participant
     from domain.standing.policy import TIME_POLICY
-    from domain.kernel.roles import Role
-    from domain.deadlines.sweep import sweep
 
     clock = SystemClock()
     await db.connect(args.database_url)
@@ -268,35 +304,58 @@ async def run_sweep(args: argparse.Namespace) -> dict[str, Any]:
             rows = []
             for i in range(start, min(start + SEED_BATCH, args.participants)):
                 joined = now - timedelta(days=rng.uniform(1, 59))
-                rows.append(Participant(organization_id=organization.id, role=Role.PROTEGE,
-                                        display_name=f"Protege {i}", email=f"protege{i}@bench.invalid",
-                                        standing="good", standing_since=joined, version=1, created_at=joined,
-                                        updated_at=joined))
+                rows.append(
+                    Participant(
+                        organization_id=organization.id,
+                        role=Role.PROTEGE,
+                        display_name=f"Protege {i}",
+                        email=f"protege{i}@bench.invalid",
+                        standing="good",
+                        standing_since=joined,
+                        version=1,
+                        created_at=joined,
+                        updated_at=joined,
+                    )
+                )
             await Participant.bulk_create(rows, batch_size=SEED_BATCH)
         ids = await Participant.filter(organization_id=organization.id).order_by("id").values_list("id", flat=True)
         for start in range(0, len(ids), SEED_BATCH):
             rows = []
-            for pid in ids[start:start + SEED_BATCH]:
+            for pid in ids[start : start + SEED_BATCH]:
                 # The 60-day inactivity horizon, armed at the participant's last activity, still pending.
                 last_active = now - timedelta(days=rng.uniform(0, 59.9))
                 due_at = TIME_POLICY.inactivity_due(last_active)
-                rows.append(Deadline(key=deadline_key(DeadlineKind.INACTIVITY, pid, None), kind=DeadlineKind.INACTIVITY,
-                                     participant_id=pid, due_at=due_at, base_due_at=due_at, armed_at=last_active,
-                                     created_at=last_active))
+                rows.append(
+                    Deadline(
+                        key=deadline_key(DeadlineKind.INACTIVITY, pid, None),
+                        kind=DeadlineKind.INACTIVITY,
+                        participant_id=pid,
+                        due_at=due_at,
+                        base_due_at=due_at,
+                        armed_at=last_active,
+                        created_at=last_active,
+                    )
+                )
             await Deadline.bulk_create(rows, batch_size=SEED_BATCH)
         conn = connections.get("default")
         await conn.execute_script("ANALYZE")
         seed_seconds = time.perf_counter() - seed_started
         total_deadlines = await Deadline.all().count()
-        print(f"seeded {len(ids)} protégés and their inactivity deadlines in {seed_seconds:.1f} s "
-              f"({total_deadlines} deadlines in the table)")
+        print(
+            f"seeded {len(ids)} protégés and their inactivity deadlines in {seed_seconds:.1f} s "
+            f"({total_deadlines} deadlines in the table)"
+        )
 
         async def timed(label: str) -> dict[str, Any]:
             started = time.perf_counter()
             report = await sweep(clock)
             seconds = time.perf_counter() - started
-            figures = {"ms": round(seconds * 1000, 2), "fired": len(report.fired),
-                       "transitions": len(report.transitions), "postponed": report.postponed}
+            figures = {
+                "ms": round(seconds * 1000, 2),
+                "fired": len(report.fired),
+                "transitions": len(report.transitions),
+                "postponed": report.postponed,
+            }
             if report.fired:
                 figures["ms_per_fired_deadline"] = round(seconds * 1000 / len(report.fired), 2)
             print(f"sweep, {label}: {figures}")
@@ -309,12 +368,14 @@ async def run_sweep(args: argparse.Namespace) -> dict[str, Any]:
         now = clock.now()
         for start in range(0, due_count, SEED_BATCH):
             values = []
-            for pid in chosen[start:start + SEED_BATCH]:
+            for pid in chosen[start : start + SEED_BATCH]:
                 last_active = now - TIME_POLICY.inactivity.value - timedelta(minutes=rng.uniform(1, 10 * 24 * 60))
                 values.append((pid, TIME_POLICY.inactivity_due(last_active), last_active))
             await conn.execute_many(
                 "UPDATE deadline SET due_at = $2, base_due_at = $2, armed_at = $3, created_at = $3 "
-                "WHERE participant_id = $1 AND kind = 'inactivity'", values)
+                "WHERE participant_id = $1 AND kind = 'inactivity'",
+                values,
+            )
         await conn.execute_script("ANALYZE deadline")
         with_due = await timed(f"{due_count} due ({args.due_share:.0%})")
         warned = await Participant.filter(organization_id=organization.id, standing="warning").count()
@@ -323,8 +384,15 @@ async def run_sweep(args: argparse.Namespace) -> dict[str, Any]:
         await db.disconnect()
     if with_due["fired"] != due_count or warned != due_count:
         raise SystemExit(f"expected {due_count} warnings, the sweep fired {with_due['fired']} and {warned} are warned")
-    return {"participants": len(ids), "deadlines_in_table": total_deadlines, "seed_seconds": round(seed_seconds, 1),
-            "nothing_due": nothing_due, "due": due_count, "with_due": with_due, "after_firing": after}
+    return {
+        "participants": len(ids),
+        "deadlines_in_table": total_deadlines,
+        "seed_seconds": round(seed_seconds, 1),
+        "nothing_due": nothing_due,
+        "due": due_count,
+        "with_due": with_due,
+        "after_firing": after,
+    }
 
 
 async def main_async(args: argparse.Namespace) -> dict[str, Any]:

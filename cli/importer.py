@@ -11,7 +11,8 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
+from enum import Enum
 from typing import Any
 
 from domain.activity.acting import Acting
@@ -75,7 +76,7 @@ def _time(v: Any) -> datetime:
         parsed = datetime.fromisoformat(_text(v).replace("Z", "+00:00"))
     except ValueError:
         raise ValueError("must be an ISO 8601 time, e.g. 2026-03-01T09:00:00Z") from None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def _date(v: Any) -> date:
@@ -85,12 +86,13 @@ def _date(v: Any) -> date:
         raise ValueError("must be an ISO date, e.g. 2026-06-30") from None
 
 
-def _enum(kind: type) -> Callable[[Any], Any]:
+def _enum(kind: type[Enum]) -> Callable[[Any], Any]:
     def read(v: Any) -> Any:
         try:
             return kind(_text(v))
         except ValueError:
             raise ValueError(f"must be one of {', '.join(m.value for m in kind)}") from None
+
     return read
 
 
@@ -98,19 +100,44 @@ REF = "ref"  # a reference to another record: a ref string from an earlier line,
 
 # type -> {field: (reader, required)}; "at" (the record's time) is allowed on every type.
 RECORDS: dict[str, dict[str, tuple[Any, bool]]] = {
-    "participant": {"role": (_enum(Role), True), "display_name": (_text, True), "email": (_text, True),
-                    "timezone": (_text, False)},
-    "goal": {"protege": (REF, True), "mentor": (REF, False), "specific": (_text, True), "measurable": (_text, True),
-             "achievable": (_text, True), "relevant": (_text, True), "due_on": (_date, True)},
+    "participant": {
+        "role": (_enum(Role), True),
+        "display_name": (_text, True),
+        "email": (_text, True),
+        "timezone": (_text, False),
+    },
+    "goal": {
+        "protege": (REF, True),
+        "mentor": (REF, False),
+        "specific": (_text, True),
+        "measurable": (_text, True),
+        "achievable": (_text, True),
+        "relevant": (_text, True),
+        "due_on": (_date, True),
+    },
     "goal_status": {"goal": (REF, True), "status": (_enum(GoalStatus), True)},
     "progress": {"goal": (REF, True), "note": (_text, True), "percent_complete": (_int, False), "author": (REF, False)},
     "availability": {"mentor": (REF, True), "starts_at": (_time, True), "ends_at": (_time, True)},
-    "offering": {"mentor": (REF, True), "title": (_text, True), "description": (_text, False),
-                 "duration_minutes": (_int, False)},
-    "session": {"mentor": (REF, True), "protege": (REF, True), "goal": (REF, True), "scheduled_at": (_time, True),
-                "duration_minutes": (_int, False), "admin_approved": (_bool, False)},
-    "session_outcome": {"session": (REF, True), "outcome": (_enum(SessionStatus), True),
-                        "absentee": (_enum(Absentee), False), "notice_hours": (_number, False)},
+    "offering": {
+        "mentor": (REF, True),
+        "title": (_text, True),
+        "description": (_text, False),
+        "duration_minutes": (_int, False),
+    },
+    "session": {
+        "mentor": (REF, True),
+        "protege": (REF, True),
+        "goal": (REF, True),
+        "scheduled_at": (_time, True),
+        "duration_minutes": (_int, False),
+        "admin_approved": (_bool, False),
+    },
+    "session_outcome": {
+        "session": (REF, True),
+        "outcome": (_enum(SessionStatus), True),
+        "absentee": (_enum(Absentee), False),
+        "notice_hours": (_number, False),
+    },
     "note": {"session": (REF, True), "body": (_text, True)},
     "feedback": {"session": (REF, True), "body": (_text, True), "rating": (_int, False)},
     "message": {"sender": (REF, True), "recipient": (REF, True)},
@@ -198,7 +225,10 @@ class ImportResult:
 
 
 async def apply(
-    records: list[Record], *, organization_id: int, now: datetime,
+    records: list[Record],
+    *,
+    organization_id: int,
+    now: datetime,
     progress: Callable[[int, int], None] | None = None,
 ) -> ImportResult:
     """Replay the records in one transaction; the first rejection rolls everything back."""
@@ -225,8 +255,9 @@ async def _replay(r: Record, acting: Acting, clock: FixedClock, ref: Callable[[A
     v = r.values
     if r.type == "participant":
         profile = ProfileInput(v["display_name"], v["email"], v.get("timezone", "UTC"))
-        return await register_participant(organization_id=acting.organization_id, role=v["role"], profile=profile,
-                                          clock=clock)
+        return await register_participant(
+            organization_id=acting.organization_id, role=v["role"], profile=profile, clock=clock
+        )
     # Badges are evaluated once, after the import.
     return await record_activity(acting, _command(r.type, v, ref), clock=clock, evaluate=False)
 
@@ -235,26 +266,43 @@ def _command(kind: str, v: dict[str, Any], ref: Callable[[Any], int]) -> Activit
     match kind:
         case "goal":
             goal = SmartGoal(v["specific"], v["measurable"], v["achievable"], v["relevant"], v["due_on"])
-            return CreateGoal(protege_id=ref(v["protege"]), goal=goal,
-                              mentor_id=ref(v["mentor"]) if "mentor" in v else None)
+            return CreateGoal(
+                protege_id=ref(v["protege"]), goal=goal, mentor_id=ref(v["mentor"]) if "mentor" in v else None
+            )
         case "goal_status":
             return SetGoalStatus(goal_id=ref(v["goal"]), status=v["status"])
         case "progress":
-            return LogGoalProgress(goal_id=ref(v["goal"]), note=v["note"], percent_complete=v.get("percent_complete"),
-                                   author_id=ref(v["author"]) if "author" in v else None)
+            return LogGoalProgress(
+                goal_id=ref(v["goal"]),
+                note=v["note"],
+                percent_complete=v.get("percent_complete"),
+                author_id=ref(v["author"]) if "author" in v else None,
+            )
         case "availability":
             return AddAvailability(mentor_id=ref(v["mentor"]), starts_at=v["starts_at"], ends_at=v["ends_at"])
         case "offering":
-            return CreateServiceOffering(mentor_id=ref(v["mentor"]), title=v["title"],
-                                         description=v.get("description", ""),
-                                         duration_minutes=v.get("duration_minutes", 60))
+            return CreateServiceOffering(
+                mentor_id=ref(v["mentor"]),
+                title=v["title"],
+                description=v.get("description", ""),
+                duration_minutes=v.get("duration_minutes", 60),
+            )
         case "session":
-            return BookSession(mentor_id=ref(v["mentor"]), protege_id=ref(v["protege"]), goal_id=ref(v["goal"]),
-                               scheduled_at=v["scheduled_at"], duration_minutes=v.get("duration_minutes", 60),
-                               admin_approved=v.get("admin_approved", False))
+            return BookSession(
+                mentor_id=ref(v["mentor"]),
+                protege_id=ref(v["protege"]),
+                goal_id=ref(v["goal"]),
+                scheduled_at=v["scheduled_at"],
+                duration_minutes=v.get("duration_minutes", 60),
+                admin_approved=v.get("admin_approved", False),
+            )
         case "session_outcome":
-            return RecordSessionOutcome(session_id=ref(v["session"]), outcome=v["outcome"], absentee=v.get("absentee"),
-                                        notice_hours=v.get("notice_hours"))
+            return RecordSessionOutcome(
+                session_id=ref(v["session"]),
+                outcome=v["outcome"],
+                absentee=v.get("absentee"),
+                notice_hours=v.get("notice_hours"),
+            )
         case "note":
             return SubmitSessionNote(session_id=ref(v["session"]), body=v["body"])
         case "feedback":

@@ -6,16 +6,17 @@ import argparse
 import asyncio
 import sys
 from collections.abc import Awaitable, Callable
+from datetime import UTC
 from pathlib import Path
 
-from domain.infra import db
 from domain.access.organizations import get_or_create_organization
 from domain.access.principals import TokenRole
 from domain.access.tokens import create_token, revoke_token
-from domain.kernel.clock import SystemClock
+from domain.infra import db
 from domain.infra.config import Settings
-from domain.models import ApiToken
+from domain.kernel.clock import SystemClock
 from domain.kernel.rejections import InvalidInput, NotFound
+from domain.models import ApiToken
 
 
 def _with_database(settings: Settings, work: Callable[[], Awaitable[int]]) -> int:
@@ -39,8 +40,13 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from schema.observability import configure_logging
 
     configure_logging()
-    uvicorn.run(create_app(settings), host=args.host or settings.host, port=args.port or settings.port,
-                workers=1, log_config=None)
+    uvicorn.run(
+        create_app(settings),
+        host=args.host or settings.host,
+        port=args.port or settings.port,
+        workers=1,
+        log_config=None,
+    )
     return 0
 
 
@@ -55,14 +61,19 @@ def cmd_token_create(args: argparse.Namespace, settings: Settings) -> int:
         clock = SystemClock()
         organization = await get_or_create_organization(args.org, clock)
         issued = await create_token(
-            organization=organization, role=TokenRole(args.role), clock=clock,
-            participant_id=args.participant, label=args.label,
+            organization=organization,
+            role=TokenRole(args.role),
+            clock=clock,
+            participant_id=args.participant,
+            label=args.label,
         )
         if isinstance(issued, (InvalidInput, NotFound)):
             print(f"error: {issued.message}", file=sys.stderr)
             return 2
-        print(f"created {args.role} token #{issued.token.id} for organization '{organization.slug}' "
-              f"(id {organization.id}). It is shown once; store it now:")
+        print(
+            f"created {args.role} token #{issued.token.id} for organization '{organization.slug}' "
+            f"(id {organization.id}). It is shown once; store it now:"
+        )
         print(issued.secret)
         return 0
 
@@ -92,9 +103,9 @@ def cmd_token_revoke(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
-    from domain.badges.evaluation import evaluate_badges
     from cli.importer import ImportFailed, apply, parse
     from cli.progress import ProgressBar
+    from domain.badges.evaluation import evaluate_badges
 
     try:
         with open(args.file, encoding="utf-8") as lines:
@@ -111,15 +122,18 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
         clock = SystemClock()
         organization = await get_or_create_organization(args.org, clock)
         try:
-            result = await apply(records, organization_id=organization.id, now=clock.now(),
-                                 progress=ProgressBar("importing"))
+            result = await apply(
+                records, organization_id=organization.id, now=clock.now(), progress=ProgressBar("importing")
+            )
         except ImportFailed as failed:
             print(f"\n{args.file}: nothing was imported:\n{failed}", file=sys.stderr)
             return 2
         changes = await evaluate_badges(clock=clock, organization_id=organization.id)
         summary = ", ".join(f"{n} {kind}" for kind, n in sorted(result.counts.items()))
         print(f"imported {len(records)} records into '{organization.slug}': {summary}")
-        print(f"badges: {sum(c.event == 'award' for c in changes)} awarded, {sum(c.event == 'revoke' for c in changes)} revoked")
+        print(
+            f"badges: {sum(c.event == 'award' for c in changes)} awarded, {sum(c.event == 'revoke' for c in changes)} revoked"
+        )
         return 0
 
     return _with_database(settings, work)
@@ -158,8 +172,8 @@ def cmd_policy_set(args: argparse.Namespace, settings: Settings) -> int:
     import getpass
     import json
 
-    from domain.kernel.actors import Actor, ActorKind
     from domain.badges.overrides import set_badge_overrides
+    from domain.kernel.actors import Actor, ActorKind
 
     try:
         overrides = json.loads(Path(args.file).read_text(encoding="utf-8"))
@@ -171,13 +185,20 @@ def cmd_policy_set(args: argparse.Namespace, settings: Settings) -> int:
         clock = SystemClock()
         if (organization := await _existing_organization(args.org)) is None:
             return 2
-        result = await set_badge_overrides(organization.id, overrides, reason=args.reason,
-                                           actor=Actor(ActorKind.ADMIN, f"cli:{getpass.getuser()}"), clock=clock)
+        result = await set_badge_overrides(
+            organization.id,
+            overrides,
+            reason=args.reason,
+            actor=Actor(ActorKind.ADMIN, f"cli:{getpass.getuser()}"),
+            clock=clock,
+        )
         if isinstance(result, (InvalidInput, NotFound)):
             print(f"error: {result.message}", file=sys.stderr)
             return 2
-        print(f"badge overrides of '{organization.slug}' set (change #{result.change.id}); they apply at the next "
-              "evaluation:")
+        print(
+            f"badge overrides of '{organization.slug}' set (change #{result.change.id}); they apply at the next "
+            "evaluation:"
+        )
         _print_policies(result.policies)
         return 0
 
@@ -187,9 +208,8 @@ def cmd_policy_set(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
     from arq.worker import run_worker
 
-    from workers.settings import WorkerSettings, redis_settings
-
     from schema.observability import configure_logging
+    from workers.settings import WorkerSettings, redis_settings
 
     configure_logging()
     run_worker(WorkerSettings, redis_settings=redis_settings(settings), burst=args.burst)  # type: ignore[arg-type]
@@ -197,7 +217,7 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_sweep(args: argparse.Namespace, settings: Settings) -> int:
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from domain.deadlines.sweep import sweep
 
@@ -208,15 +228,19 @@ def cmd_sweep(args: argparse.Namespace, settings: Settings) -> int:
         except ValueError:
             print(f"error: --as-of {args.as_of!r} is not an ISO 8601 time", file=sys.stderr)
             return 2
-        as_of = as_of if as_of.tzinfo else as_of.replace(tzinfo=timezone.utc)
+        as_of = as_of if as_of.tzinfo else as_of.replace(tzinfo=UTC)
 
     async def work() -> int:
         report = await sweep(SystemClock(), dry_run=args.dry_run, as_of=as_of)
         for fired in report.fired:
-            print(f"{fired.due_at.isoformat()}\t{fired.kind}\tparticipant {fired.participant_id}\t{fired.firing.outcome}")
+            print(
+                f"{fired.due_at.isoformat()}\t{fired.kind}\tparticipant {fired.participant_id}\t{fired.firing.outcome}"
+            )
         verb = "would fire" if args.dry_run else "fired"
-        print(f"{verb} {len(report.fired)} deadline(s), {len(report.transitions)} transition(s); "
-              f"{report.postponed} postponed by excused leave")
+        print(
+            f"{verb} {len(report.fired)} deadline(s), {len(report.transitions)} transition(s); "
+            f"{report.postponed} postponed by excused leave"
+        )
         return 0
 
     return _with_database(settings, work)
@@ -231,16 +255,23 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     async def work() -> int:
         started = SystemClock().now()
         try:
-            result = await build_demo(slug=args.org, size=DemoSize(args.mentors, args.proteges), seed=args.seed,
-                                      now=started, progress=ProgressBar("simulating six months"))
+            result = await build_demo(
+                slug=args.org,
+                size=DemoSize(args.mentors, args.proteges),
+                seed=args.seed,
+                now=started,
+                progress=ProgressBar("simulating six months"),
+            )
         except DemoRefused as refused:
             print(f"error: {refused}", file=sys.stderr)
             return 2
         elapsed = (SystemClock().now() - started).total_seconds()
         print(f"simulated six months ending {started:%Y-%m-%d %H:%M} UTC (seed {args.seed}) in {elapsed:.1f}s")
         print("\n".join(result.summary()))
-        print("Open http://127.0.0.1:8000/graphql and send the header "
-              "{\"Authorization\": \"Bearer <token>\"} with this admin token, shown once:")
+        print(
+            "Open http://127.0.0.1:8000/graphql and send the header "
+            '{"Authorization": "Bearer <token>"} with this admin token, shown once:'
+        )
         print(result.admin_token)
         return 0
 
@@ -311,7 +342,9 @@ def build_parser() -> argparse.ArgumentParser:
     set_.add_argument("--reason", required=True, help="why (recorded with the change)")
     set_.set_defaults(run=cmd_policy_set)
 
-    worker = commands.add_parser("worker", help="run the arq worker: precise deadline jobs, the minute sweep, nightly badges")
+    worker = commands.add_parser(
+        "worker", help="run the arq worker: precise deadline jobs, the minute sweep, nightly badges"
+    )
     worker.add_argument("--burst", action="store_true", help="run queued jobs, then exit")
     worker.set_defaults(run=cmd_worker)
 
@@ -321,9 +354,10 @@ def build_parser() -> argparse.ArgumentParser:
     sweep.set_defaults(run=cmd_sweep)
 
     importer = commands.add_parser(
-        "import", help="backfill activity from a JSON Lines file (all or nothing)",
-        description="Each line is one record, e.g. {\"type\": \"message\", \"sender\": \"p1\", "
-                    "\"recipient\": \"p2\", \"at\": \"2026-03-01T09:00:00Z\"}. See docs/import.md.",
+        "import",
+        help="backfill activity from a JSON Lines file (all or nothing)",
+        description='Each line is one record, e.g. {"type": "message", "sender": "p1", '
+        '"recipient": "p2", "at": "2026-03-01T09:00:00Z"}. See docs/import.md.',
     )
     importer.add_argument("file", help="the .jsonl file")
     importer.add_argument("--org", required=True, help="organization slug; created if it does not exist yet")
@@ -332,14 +366,17 @@ def build_parser() -> argparse.ArgumentParser:
     from cli.demo import DEFAULT_SEED, DemoSize
 
     demo = commands.add_parser(
-        "demo", help="fill the database with a realistic organization: six months of a mentorship program",
+        "demo",
+        help="fill the database with a realistic organization: six months of a mentorship program",
         description="Simulates a program through the real use cases, ending now, with participants in every "
-                    "standing state and badge status. Prints an admin token on its last line. Refuses to run "
-                    "twice into the same organization.",
+        "standing state and badge status. Prints an admin token on its last line. Refuses to run "
+        "twice into the same organization.",
     )
     demo.add_argument("--org", default="demo", help="organization slug (default: demo); created if needed")
     demo.add_argument("--mentors", type=int, default=DemoSize.mentors, help="how many mentors (default: %(default)s)")
-    demo.add_argument("--proteges", type=int, default=DemoSize.proteges, help="how many protégés (default: %(default)s)")
+    demo.add_argument(
+        "--proteges", type=int, default=DemoSize.proteges, help="how many protégés (default: %(default)s)"
+    )
     demo.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed: the same seed tells the same story")
     demo.set_defaults(run=cmd_demo)
 
@@ -347,11 +384,10 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--output", "-o", default="-", help="file to write, or - for stdout (default)")
     export.set_defaults(run=cmd_export_schema)
 
-    commands.add_parser("diagrams", help="print the state machines as mermaid diagrams").set_defaults(
-        run=cmd_diagrams
-    )
-    commands.add_parser("docs", help="regenerate the docs' generated sections (diagrams, settings, policy, "
-                                     "module map)").set_defaults(run=cmd_docs)
+    commands.add_parser("diagrams", help="print the state machines as mermaid diagrams").set_defaults(run=cmd_diagrams)
+    commands.add_parser(
+        "docs", help="regenerate the docs' generated sections (diagrams, settings, policy, module map)"
+    ).set_defaults(run=cmd_docs)
     return parser
 
 

@@ -8,9 +8,9 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.middleware import Middleware
 from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
@@ -21,11 +21,12 @@ from tortoise.contrib.starlette import RegisterTortoise
 from domain.access.principals import Principal
 from domain.access.tokens import authenticate
 from domain.badges.certificate import certificate_pdf
-from domain.kernel.clock import Clock, SystemClock
 from domain.infra.config import Settings
 from domain.infra.db import ensure_sqlite_folder, tortoise_config
-from schema.build import build_schema
+from domain.kernel.clock import Clock, SystemClock
+from schema.build import StandingExecutionContext, build_schema
 from schema.context import Context
+from schema.fastpath_check import check_fast_path
 from schema.metrics import Metrics
 from schema.observability import RequestContext
 from workers.coalesce import Coalesced
@@ -44,14 +45,14 @@ class StandingGraphQL(GraphQL):
         super().__init__(*args, **kwargs)
         self.clock = clock
 
-    async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
+    async def get_context(self, request: Request | WebSocket, response: Any) -> Context:  # type: ignore[override]
         principal: Principal | None = None
         if isinstance(request, Request):
             secret = bearer_secret(request.headers.get("authorization"))
             principal = await authenticate(secret) if secret else None
         return Context(clock=self.clock, principal=principal, request=request, response=response)
 
-    async def on_ws_connect(self, context: Context) -> UnsetType:
+    async def on_ws_connect(self, context: Context) -> UnsetType:  # type: ignore[override]
         """Websockets authenticate once, in connection_init: {"authorization": "Bearer <token>"}."""
         params = context.connection_params or {}
         secret = bearer_secret(params.get("authorization") or params.get("Authorization"))
@@ -91,7 +92,9 @@ async def readyz(request: Request) -> JSONResponse:
     else:
         checks["redis"] = "not configured (embedded mode)"
     ready = all(v == "ok" or v.startswith("not configured") for v in checks.values())
-    return JSONResponse({"status": "ready" if ready else "not ready", "checks": checks}, status_code=200 if ready else 503)
+    return JSONResponse(
+        {"status": "ready" if ready else "not ready", "checks": checks}, status_code=200 if ready else 503
+    )
 
 
 async def certificate(request: Request) -> Response:
@@ -99,13 +102,17 @@ async def certificate(request: Request) -> Response:
     secret = bearer_secret(request.headers.get("authorization"))
     principal = await authenticate(secret) if secret else None
     if principal is None:
-        return JSONResponse({"error": "missing or invalid token"}, status_code=401,
-                            headers={"WWW-Authenticate": "Bearer"})
+        return JSONResponse(
+            {"error": "missing or invalid token"}, status_code=401, headers={"WWW-Authenticate": "Bearer"}
+        )
     pdf = await certificate_pdf(request.path_params["code"], principal)
     if pdf is None:
         return JSONResponse({"error": "no such certificate"}, status_code=404)
-    return Response(pdf, media_type="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="accountability-{request.path_params["code"]}.pdf"'})
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="accountability-{request.path_params["code"]}.pdf"'},
+    )
 
 
 @asynccontextmanager
@@ -194,7 +201,9 @@ def settle_heap() -> None:
     gc.freeze()
 
 
-def create_app(settings: Settings | None = None, *, clock: Clock | None = None, manage_database: bool = True) -> Starlette:
+def create_app(
+    settings: Settings | None = None, *, clock: Clock | None = None, manage_database: bool = True
+) -> Starlette:
     """The ASGI app. Tests that own the ORM connection pass manage_database=False."""
     settings = settings or Settings.from_env()
     graphql = StandingGraphQL(
@@ -215,6 +224,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         metrics.start()
+        check_fast_path(StandingExecutionContext)
         try:
             async with _managed(app):
                 settle_heap()

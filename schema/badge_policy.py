@@ -10,12 +10,12 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from domain.badges import overrides as badge_overrides
-from domain.kernel.actors import ActorKind as DomainActorKind
+from domain.badges.overrides import policies_for
 from domain.badges.policy import BADGE_POLICIES
 from domain.badges.policy import BadgePolicy as DomainBadgePolicy
-from domain.badges.overrides import policies_for
-from domain.models import BadgePolicyChange as ChangeRow
+from domain.kernel.actors import ActorKind as DomainActorKind
 from domain.kernel.rejections import InvalidInput, NotFound
+from domain.models import BadgePolicyChange as ChangeRow
 from schema.context import admin_of, principal_of
 from schema.enums import ActorKind, Role
 from schema.errors import InvalidInputError, NotFoundError, to_graphql
@@ -42,16 +42,22 @@ class BadgePolicy:
     criteria: list[PolicyCriterion]
 
     @classmethod
-    def from_policy(cls, policy: DomainBadgePolicy) -> "BadgePolicy":
+    def from_policy(cls, policy: DomainBadgePolicy) -> BadgePolicy:
         code = BADGE_POLICIES[policy.role]
         criteria = []
         for c in policy.criteria:
             base = code.criterion(c.key)
-            criteria.append(PolicyCriterion(
-                key=c.key, description=c.description, measure=c.measure.value, threshold=c.threshold,
-                window_days=c.window.days if c.window else None, source=c.source,
-                overridden=(c.threshold, c.window) != (base.threshold, base.window),
-            ))
+            criteria.append(
+                PolicyCriterion(
+                    key=c.key,
+                    description=c.description,
+                    measure=c.measure.value,
+                    threshold=c.threshold,
+                    window_days=c.window.days if c.window else None,
+                    source=c.source,
+                    overridden=(c.threshold, c.window) != (base.threshold, base.window),
+                )
+            )
         return cls(role=policy.role, version=policy.version, criteria=criteria)
 
 
@@ -66,10 +72,16 @@ class BadgePolicyChange:
     occurred_at: datetime
 
     @classmethod
-    def from_row(cls, row: ChangeRow) -> "BadgePolicyChange":
-        return cls(id=strawberry.ID(str(row.id)), actor=Actor(kind=ActorKind(DomainActorKind(row.actor_kind)), id=row.actor_id),
-                   reason=row.reason, previous=row.previous, overrides=row.overrides, versions=row.versions,
-                   occurred_at=row.occurred_at)
+    def from_row(cls, row: ChangeRow) -> BadgePolicyChange:
+        return cls(
+            id=strawberry.ID(str(row.id)),
+            actor=Actor(kind=ActorKind(DomainActorKind(row.actor_kind)), id=row.actor_id),
+            reason=row.reason,
+            previous=row.previous,
+            overrides=row.overrides,
+            versions=row.versions,
+            occurred_at=row.occurred_at,
+        )
 
 
 @strawberry.type
@@ -78,8 +90,9 @@ class BadgeOverridesPayload:
     policies: list[BadgePolicy]
 
 
-SetBadgeOverridesResult = Annotated[BadgeOverridesPayload | InvalidInputError | NotFoundError,
-                                    strawberry.union("SetBadgeOverridesResult")]
+SetBadgeOverridesResult = Annotated[
+    BadgeOverridesPayload | InvalidInputError | NotFoundError, strawberry.union("SetBadgeOverridesResult")
+]
 
 
 @strawberry.type
@@ -92,23 +105,34 @@ class BadgePolicyQueries:
     @strawberry.field(description="Changes of the organization's badge overrides, newest first (admins).")
     async def badge_policy_changes(self, info: Info, first: int = 20) -> list[BadgePolicyChange]:
         principal = admin_of(info)
-        rows = await ChangeRow.filter(organization_id=principal.organization_id).order_by("-id").limit(
-            max(1, min(first, MAX_CHANGES)))
+        rows = (
+            await ChangeRow.filter(organization_id=principal.organization_id)
+            .order_by("-id")
+            .limit(max(1, min(first, MAX_CHANGES)))
+        )
         return [BadgePolicyChange.from_row(r) for r in rows]
 
 
 @strawberry.type
 class BadgePolicyMutations:
-    @strawberry.mutation(description=(
-        "Replace the organization's badge overrides, e.g. {\"protege\": {\"session_attendance\": {\"threshold\": 4}}}; "
-        "{} restores the Code's values. Applies at the next evaluation (nightly, or a participant's next activity)."))
+    @strawberry.mutation(
+        description=(
+            'Replace the organization\'s badge overrides, e.g. {"protege": {"session_attendance": {"threshold": 4}}}; '
+            "{} restores the Code's values. Applies at the next evaluation (nightly, or a participant's next activity)."
+        )
+    )
     async def set_badge_overrides(self, info: Info, overrides: JSON, reason: str) -> SetBadgeOverridesResult:
         principal = admin_of(info)
         result = await badge_overrides.set_badge_overrides(
-            principal.organization_id, overrides, reason=reason,
-            actor=principal.actor, clock=info.context.clock,
+            principal.organization_id,
+            overrides,
+            reason=reason,
+            actor=principal.actor,
+            clock=info.context.clock,
         )
         if isinstance(result, (InvalidInput, NotFound)):
             return to_graphql(result)  # type: ignore[return-value]
-        return BadgeOverridesPayload(change=BadgePolicyChange.from_row(result.change),
-                                     policies=[BadgePolicy.from_policy(p) for p in result.policies.values()])
+        return BadgeOverridesPayload(
+            change=BadgePolicyChange.from_row(result.change),
+            policies=[BadgePolicy.from_policy(p) for p in result.policies.values()],
+        )

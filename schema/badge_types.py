@@ -9,9 +9,11 @@ from strawberry.types import Info
 
 from domain.badges.advice import advise
 from domain.badges.overrides import policy_for
-from domain.models import BadgeRecord, Participant
 from domain.badges.perks import perks_for
+from domain.infra.snapshots import ParticipantRead
 from domain.kernel.roles import Role
+from domain.models import BadgeRecord
+from schema.loaders import BadgeSummary
 
 
 @strawberry.type(description="One badge criterion as last evaluated: value against threshold over a window.")
@@ -26,13 +28,18 @@ class BadgeCriterion:
     note: str | None
 
     @classmethod
-    def from_evidence(cls, item: dict) -> "BadgeCriterion":
+    def from_evidence(cls, item: dict) -> BadgeCriterion:
         """Evidence is stored as JSON, so its times come back as ISO strings."""
         start = item.get("window_start")
         return cls(
-            key=item["key"], description=item["description"], met=item["met"], value=item["value"],
-            threshold=item["threshold"], window_start=datetime.fromisoformat(start) if start else None,
-            window_end=datetime.fromisoformat(item["window_end"]), note=item.get("note"),
+            key=item["key"],
+            description=item["description"],
+            met=item["met"],
+            value=item["value"],
+            threshold=item["threshold"],
+            window_start=datetime.fromisoformat(start) if start else None,
+            window_end=datetime.fromisoformat(item["window_end"]),
+            note=item.get("note"),
         )
 
 
@@ -62,31 +69,38 @@ class Badge:
     evaluated_at: datetime | None
     criteria: list[BadgeCriterion]
     perks: BadgePerks
-    participant: strawberry.Private[Participant]
+    participant: strawberry.Private[ParticipantRead]
     evidence: strawberry.Private[list[dict]]
 
     @classmethod
-    def from_record(cls, participant: Participant, record: BadgeRecord | None) -> "Badge":
+    def from_record(cls, participant: ParticipantRead, record: BadgeRecord | BadgeSummary | None) -> Badge:
         state = record.state if record else "none"
         perks = perks_for(Role(participant.role), state)
         url = f"/certificates/{record.certificate_code}.pdf" if record and perks.certificate else None
-        evidence = record.criteria if record else []
+        evidence: list[dict] = list(record.criteria) if record else []
         return cls(
-            status=state, since=record.since if record else None,
+            status=state,
+            since=record.since if record else None,
             policy_version=record.policy_version if record else None,
             evaluated_at=record.evaluated_at if record else None,
             criteria=[BadgeCriterion.from_evidence(item) for item in evidence],
             perks=BadgePerks(
-                priority_listing=perks.priority_listing, spotlight_eligible=perks.spotlight_eligible,
-                early_access=perks.early_access, bonus_referrals=perks.bonus_referrals,
-                committed_learner=perks.committed_learner, ambassador_eligible=perks.ambassador_eligible,
+                priority_listing=perks.priority_listing,
+                spotlight_eligible=perks.spotlight_eligible,
+                early_access=perks.early_access,
+                bonus_referrals=perks.bonus_referrals,
+                committed_learner=perks.committed_learner,
+                ambassador_eligible=perks.ambassador_eligible,
                 certificate_url=url,
             ),
-            participant=participant, evidence=evidence,
+            participant=participant,
+            evidence=evidence,
         )
 
-    @strawberry.field(description="For each criterion unmet or about to lapse: what to do and by when. "
-                                  "Costs a few queries: ask for it on one participant, not on a page.")
+    @strawberry.field(
+        description="For each criterion unmet or about to lapse: what to do and by when. "
+        "Costs a few queries: ask for it on one participant, not on a page."
+    )
     async def advice(self, info: Info) -> list[BadgeAdvice]:
         policy = await policy_for(self.participant.organization_id, Role(self.participant.role))
         found = await advise(self.participant.id, policy, self.evidence, info.context.clock.now())

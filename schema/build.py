@@ -6,13 +6,18 @@ import functools
 
 import strawberry
 from graphql import GraphQLError
+from strawberry.extensions import (
+    DisableIntrospection,
+    MaskErrors,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
 from strawberry.schema.config import StrawberryConfig
 from strawberry.schema.name_converter import NameConverter
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
-from strawberry.extensions import (
-    DisableIntrospection, MaskErrors, MaxAliasesLimiter, MaxTokensLimiter, ParserCache,
-    QueryDepthLimiter, ValidationCache,
-)
 
 from schema.badge_policy import BadgePolicyMutations, BadgePolicyQueries
 from schema.compiled import CompiledCompletion
@@ -67,8 +72,18 @@ class StandingSchema(strawberry.Schema):
 
 def build_schema(*, production: bool = False) -> strawberry.Schema:
     mutation = strawberry.type(
-        type("Mutation", (ParticipantMutations, build_transition_mutations(), ActivityMutations, LeaveMutations,
-                          WebhookMutations, BadgePolicyMutations), {})
+        type(
+            "Mutation",
+            (
+                ParticipantMutations,
+                build_transition_mutations(),
+                ActivityMutations,
+                LeaveMutations,
+                WebhookMutations,
+                BadgePolicyMutations,
+            ),
+            {},
+        )
     )
     extensions: list = [lambda: ParserCache(maxsize=256), lambda: ValidationCache(maxsize=256)]
     if production:
@@ -80,9 +95,14 @@ def build_schema(*, production: bool = False) -> strawberry.Schema:
             lambda: MaskErrors(should_mask_error=_mask),
         ]
     query = strawberry.type(type("Query", (Query, WebhookQueries, BadgePolicyQueries), {}))
-    return StandingSchema(query=query, mutation=mutation, subscription=Subscription, extensions=extensions,
-                          execution_context_class=StandingExecutionContext,
-                          config=StrawberryConfig(name_converter=CachedNameConverter()))
+    return StandingSchema(
+        query=query,
+        mutation=mutation,
+        subscription=Subscription,
+        extensions=extensions,
+        execution_context_class=StandingExecutionContext,
+        config=StrawberryConfig(name_converter=CachedNameConverter()),
+    )
 
 
 def schema_sdl() -> str:

@@ -30,12 +30,20 @@ from operator import attrgetter
 from typing import Any
 
 from graphql import (
-    GraphQLField, GraphQLObjectType, GraphQLOutputType, is_leaf_type, is_list_type, is_non_null_type, is_object_type,
+    GraphQLError,
+    GraphQLField,
+    GraphQLObjectType,
+    GraphQLOutputType,
+    is_leaf_type,
+    is_list_type,
+    is_non_null_type,
+    is_object_type,
 )
 from graphql.execution.values import get_argument_values
 from graphql.pyutils import Path, Undefined
 
-# Off only to compare with graphql-core's own completion (tests/test_compiled_completion.py).
+# Off to compare with graphql-core's own completion (tests/api/test_compiled_completion.py), and turned off
+# at start-up when the self-check (schema/fastpath_check.py) finds the two disagree.
 ENABLED = True
 # How often an object was completed by a compiled plan, and how often an attempt fell back.
 stats: Counter[str] = Counter()
@@ -102,25 +110,36 @@ class PlanCompiler:
         read = self._attribute_reader(field_def)
         if read is not None:
             if needs_path:
-                return lambda source, path: complete(read(source), Path(path, response_key, type_name))
-            return lambda source, path: complete(read(source), None)
+                return lambda source, path: complete(_read(read, source), Path(path, response_key, type_name))
+            return lambda source, path: complete(_read(read, source), None)
 
         resolve = self._sync_resolver(field_def)
         if resolve is None:
             return None
         executor = self.executor
         try:
-            args = get_argument_values(field_def, nodes[0], executor.variable_values,
-                                       group[0].fragment_variable_values, executor.hide_suggestions) \
-                if field_def.args or nodes[0].arguments else {}
-        except Exception:  # noqa: BLE001 - graphql-core reports bad arguments with its own error
+            args = (
+                get_argument_values(
+                    field_def,
+                    nodes[0],
+                    executor.variable_values,
+                    group[0].fragment_variable_values,
+                    executor.hide_suggestions,
+                )
+                if field_def.args or nodes[0].arguments
+                else {}
+            )
+        except GraphQLError:  # graphql-core reports bad arguments with its own error
             return None
         is_awaitable = executor.is_awaitable
         build_info = executor.build_resolve_info
 
         def resolve_field(source: Any, path: Path | None) -> Any:
             field_path = Path(path, response_key, type_name)
-            result = resolve(source, build_info(field_def, nodes, parent_type, field_path), **args)
+            try:
+                result = resolve(source, build_info(field_def, nodes, parent_type, field_path), **args)
+            except Exception as raised:
+                raise Unplain from raised
             if is_awaitable(result):
                 if inspect.iscoroutine(result):
                     result.close()  # never started: nothing ran, nothing to warn about
@@ -157,7 +176,10 @@ class PlanCompiler:
             coerce = type_.coerce_output_value
 
             def complete_leaf(value: Any, path: Path | None) -> Any:
-                coerced = coerce(value)
+                try:
+                    coerced = coerce(value)
+                except (GraphQLError, TypeError, ValueError) as invalid:  # graphql-core reports the bad value
+                    raise Unplain from invalid
                 if coerced is None or coerced is Undefined:
                     raise Unplain
                 return coerced
@@ -172,14 +194,23 @@ class PlanCompiler:
 
             def complete_object(value: Any, path: Path | None) -> Any:
                 # Strawberry's is_type_of ignores the info; one that needs it raises and is left to graphql-core.
-                if is_type_of is not None and is_type_of(value, None) is not True:
-                    raise Unplain
+                try:
+                    if is_type_of is not None and is_type_of(value, None) is not True:  # type: ignore[arg-type]
+                        raise Unplain
+                except (AttributeError, TypeError) as needs_info:
+                    raise Unplain from needs_info
                 return plan(value, path)
 
-            complete_object = _nullable(complete_object)
-            return complete_object, True
+            return _nullable(complete_object), True
 
         return None  # interfaces and unions: graphql-core resolves the runtime type
+
+
+def _read(read: Callable[[Any], Any], source: Any) -> Any:
+    try:
+        return read(source)
+    except AttributeError as missing:  # graphql-core's default resolver reports it
+        raise Unplain from missing
 
 
 def _nullable(complete: Complete) -> Complete:
@@ -235,11 +266,12 @@ class CompiledCompletion:
                         completed = plan(result, path)
                         stats["compiled"] += 1
                         return completed
-                except Exception:  # noqa: BLE001 - graphql-core completes it again and reports any error itself
+                except Unplain:  # graphql-core completes it again and reports any error itself
                     pass
                 stats["fell_back"] += 1
         return super().complete_object_value(  # type: ignore[misc]
-            return_type, field_details_list, info, path, result, position_context)
+            return_type, field_details_list, info, path, result, position_context
+        )
 
     def forget_plans(self) -> None:
         """Plans are keyed by ids of field groups that a subscription rebuilds per event."""

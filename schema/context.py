@@ -35,8 +35,7 @@ def principal_of(info: Info) -> Principal:
     if principal is None:
         raise AuthError(
             "UNAUTHENTICATED",
-            "missing or invalid token: send 'Authorization: Bearer <token>' "
-            "(create one with 'standing token create')",
+            "missing or invalid token: send 'Authorization: Bearer <token>' (create one with 'standing token create')",
         )
     return principal
 

@@ -57,14 +57,16 @@ def to_graphql(rejection: rejections.Rejection | rejections.NotPermitted) -> Use
             return NotFoundError(message=rejection.message, entity=entity, id=strawberry.ID(id_))
         case rejections.TransitionNotAllowed():
             return TransitionNotAllowedError(
-                message=rejection.message, state=StandingState(rejection.state),
+                message=rejection.message,
+                state=StandingState(rejection.state),
                 event=StandingEvent(rejection.event),
                 allowed_events=[StandingEvent(e) for e in rejection.allowed_events],
                 reasons=rejection.reasons,
             )
         case rejections.StaleVersion():
             return StaleVersionError(
-                message=rejection.message, expected_version=rejection.expected_version,
+                message=rejection.message,
+                expected_version=rejection.expected_version,
                 actual_version=rejection.actual_version,
             )
         case rejections.InvalidInput(field=field_name):

@@ -8,9 +8,9 @@ from datetime import datetime
 
 from strawberry.dataloader import DataLoader
 
+from domain.models import BadgeRecord, Organization, TransitionRecord
 from domain.standing.history import latest_transitions
 from domain.standing.machines import STANDING_MACHINE_NAMES
-from domain.models import BadgeRecord, Organization, TransitionRecord
 
 HistoryKey = tuple[int, int, int | None]  # (participant id, how many, before this log id)
 

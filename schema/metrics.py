@@ -5,7 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from prometheus_client import (
-    CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest, start_http_server,
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+    start_http_server,
 )
 from starlette.requests import Request
 from starlette.responses import Response
@@ -21,17 +27,34 @@ class Metrics:
     def __init__(self, subscribers: Callable[[], int] | None = None) -> None:
         self.registry = CollectorRegistry()
         r = self.registry
-        self.requests = Counter("standing_http_requests_total", "HTTP requests", ["method", "route", "status"], registry=r)
+        self.requests = Counter(
+            "standing_http_requests_total", "HTTP requests", ["method", "route", "status"], registry=r
+        )
         self.latency = Histogram("standing_http_request_seconds", "HTTP request duration", ["route"], registry=r)
-        self.transitions = Counter("standing_transitions_total", "Transitions applied by this process",
-                                   ["machine", "from_state", "to_state"], registry=r)
+        self.transitions = Counter(
+            "standing_transitions_total",
+            "Transitions applied by this process",
+            ["machine", "from_state", "to_state"],
+            registry=r,
+        )
         self.sweep_seconds = Histogram("standing_sweep_seconds", "Duration of one sweep", registry=r)
-        self.lateness = Histogram("standing_deadline_lateness_seconds", "How late a deadline fired after its due time",
-                                  ["kind"], buckets=LATENESS_BUCKETS, registry=r)
-        self.webhook_failures = Counter("standing_webhook_failures_total", "Failed webhook delivery attempts", registry=r)
-        self.webhook_deliveries = Counter("standing_webhook_attempts_total", "Webhook delivery attempts", ["ok"], registry=r)
+        self.lateness = Histogram(
+            "standing_deadline_lateness_seconds",
+            "How late a deadline fired after its due time",
+            ["kind"],
+            buckets=LATENESS_BUCKETS,
+            registry=r,
+        )
+        self.webhook_failures = Counter(
+            "standing_webhook_failures_total", "Failed webhook delivery attempts", registry=r
+        )
+        self.webhook_deliveries = Counter(
+            "standing_webhook_attempts_total", "Webhook delivery attempts", ["ok"], registry=r
+        )
         if subscribers is not None:
-            subscriber_gauge = Gauge("standing_live_subscribers", "Live GraphQL subscriptions in this process", registry=r)
+            subscriber_gauge = Gauge(
+                "standing_live_subscribers", "Live GraphQL subscriptions in this process", registry=r
+            )
             subscriber_gauge.set_function(subscribers)
         self._unregister: list[Callable[[], None]] = []
 
@@ -39,8 +62,10 @@ class Metrics:
         self._unregister = [
             observe.listen(observe.TRANSITION, self._transition),
             observe.listen(observe.SWEEP, lambda seconds, fired: self.sweep_seconds.observe(seconds)),
-            observe.listen(observe.DEADLINE_FIRED, lambda kind, lateness_seconds:
-                           self.lateness.labels(kind).observe(max(lateness_seconds, 0))),
+            observe.listen(
+                observe.DEADLINE_FIRED,
+                lambda kind, lateness_seconds: self.lateness.labels(kind).observe(max(lateness_seconds, 0)),
+            ),
             observe.listen(observe.WEBHOOK_ATTEMPT, self._webhook),
         ]
 

@@ -17,8 +17,10 @@ request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("request
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         entry: dict[str, Any] = {
-            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"), "level": record.levelname.lower(),
-            "logger": record.name, "message": record.getMessage(),
+            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": record.getMessage(),
         }
         if rid := request_id.get():
             entry["request_id"] = rid
@@ -72,5 +74,10 @@ class RequestContext:
 
 def _route(path: str) -> str:
     # Bounded label values: certificate codes would otherwise make a series per badge.
-    return "/certificates/{code}.pdf" if path.startswith("/certificates/") else path if path in {
-        "/graphql", "/healthz", "/readyz", "/metrics"} else "other"
+    return (
+        "/certificates/{code}.pdf"
+        if path.startswith("/certificates/")
+        else path
+        if path in {"/graphql", "/healthz", "/readyz", "/metrics"}
+        else "other"
+    )

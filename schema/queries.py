@@ -7,18 +7,17 @@ from enum import Enum
 import strawberry
 from strawberry import relay
 from strawberry.types import Info
-
 from tortoise.expressions import Q
 
 from domain.access.visibility import visible_participant, visible_participants
-from domain.participants import directory as listings
-from domain.models import AvailabilityWindow, Goal, MentorshipSession, Message, Nudge, ServiceOffering
 from domain.kernel.roles import Role as DomainRole
+from domain.models import AvailabilityWindow, Goal, MentorshipSession, Message, Nudge, ServiceOffering
+from domain.participants import directory as listings
 from schema import activity_types as t
 from schema.context import principal_of
-from schema.mutations.activity import view
 from schema.enums import Role, StandingState
 from schema.ids import parse_participant_id
+from schema.mutations.activity import view
 from schema.types import MAX_PAGE, ParticipantConnection, ParticipantNode, Profile, Viewer
 
 
@@ -92,7 +91,9 @@ class Query:
         principal = principal_of(info)
         rows = await (
             listings.directory(principal.organization_id, DomainRole(role))
-            .order_by("display_name", "id").offset(max(0, offset)).limit(max(1, min(first, MAX_PAGE)))
+            .order_by("display_name", "id")
+            .offset(max(0, offset))
+            .limit(max(1, min(first, MAX_PAGE)))
         )
         return [
             Profile(id=strawberry.ID(str(r.id)), role=r.role, display_name=r.display_name, timezone=r.timezone)
@@ -108,15 +109,21 @@ class Query:
     @strawberry.field(description="A participant's sessions, newest first.")
     async def sessions(self, info: Info, participant_id: strawberry.ID, first: int = 50) -> list[t.MentorshipSession]:
         ids = await _owned(info, participant_id).values_list("id", flat=True)
-        rows = await MentorshipSession.filter(Q(protege_id__in=ids) | Q(mentor_id__in=ids)).order_by(
-            "-scheduled_at").limit(max(1, min(first, MAX_PAGE)))
+        rows = (
+            await MentorshipSession.filter(Q(protege_id__in=ids) | Q(mentor_id__in=ids))
+            .order_by("-scheduled_at")
+            .limit(max(1, min(first, MAX_PAGE)))
+        )
         return [view(t.MentorshipSession, r) for r in rows]
 
     @strawberry.field(description="Messages a participant sent or received, newest first.")
     async def messages(self, info: Info, participant_id: strawberry.ID, first: int = 50) -> list[t.Message]:
         ids = await _owned(info, participant_id).values_list("id", flat=True)
-        rows = await Message.filter(Q(sender_id__in=ids) | Q(recipient_id__in=ids)).order_by("-sent_at").limit(
-            max(1, min(first, MAX_PAGE)))
+        rows = (
+            await Message.filter(Q(sender_id__in=ids) | Q(recipient_id__in=ids))
+            .order_by("-sent_at")
+            .limit(max(1, min(first, MAX_PAGE)))
+        )
         return [view(t.Message, r) for r in rows]
 
     @strawberry.field(description="A mentor's service offerings and open availability.")
@@ -127,11 +134,17 @@ class Query:
     @strawberry.field
     async def availability(self, info: Info, participant_id: strawberry.ID) -> list[t.AvailabilityWindow]:
         ids = await _owned(info, participant_id).values_list("id", flat=True)
-        rows = await AvailabilityWindow.filter(mentor_id__in=ids, ends_at__gt=info.context.clock.now()).order_by("starts_at")
+        rows = await AvailabilityWindow.filter(mentor_id__in=ids, ends_at__gt=info.context.clock.now()).order_by(
+            "starts_at"
+        )
         return [view(t.AvailabilityWindow, r) for r in rows]
 
     @strawberry.field(description="Nudges recorded for a participant, newest first.")
     async def nudges(self, info: Info, participant_id: strawberry.ID, first: int = 50) -> list[t.Nudge]:
         ids = await _owned(info, participant_id).values_list("id", flat=True)
-        rows = await Nudge.filter(participant_id__in=ids).order_by("-created_at", "-id").limit(max(1, min(first, MAX_PAGE)))
+        rows = (
+            await Nudge.filter(participant_id__in=ids)
+            .order_by("-created_at", "-id")
+            .limit(max(1, min(first, MAX_PAGE)))
+        )
         return [view(t.Nudge, r) for r in rows]

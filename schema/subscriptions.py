@@ -32,16 +32,24 @@ class ChangeEvent:
     occurred_at: datetime
 
     @classmethod
-    def from_message(cls, m: dict) -> "ChangeEvent":
+    def from_message(cls, m: dict) -> ChangeEvent:
         return cls(
-            cursor=strawberry.ID(str(m["id"])), type=m["type"], organization_id=strawberry.ID(str(m["organization_id"])),
-            participant_id=strawberry.ID(str(m["participant_id"])), machine=m["machine"], event=m["event"],
-            from_state=m["from_state"], to_state=m["to_state"], reason_code=m["reason_code"],
+            cursor=strawberry.ID(str(m["id"])),
+            type=m["type"],
+            organization_id=strawberry.ID(str(m["organization_id"])),
+            participant_id=strawberry.ID(str(m["participant_id"])),
+            machine=m["machine"],
+            event=m["event"],
+            from_state=m["from_state"],
+            to_state=m["to_state"],
+            reason_code=m["reason_code"],
             occurred_at=datetime.fromisoformat(m["occurred_at"]),
         )
 
 
-def _scope(info: Info, organization_id: strawberry.ID | None, participant_id: strawberry.ID | None) -> tuple[int, int | None]:
+def _scope(
+    info: Info, organization_id: strawberry.ID | None, participant_id: strawberry.ID | None
+) -> tuple[int, int | None]:
     principal = principal_of(info)
     if organization_id is not None and str(organization_id) != str(principal.organization_id):
         raise AuthError("FORBIDDEN", "tokens subscribe to their own organization only")
@@ -54,7 +62,12 @@ def _scope(info: Info, organization_id: strawberry.ID | None, participant_id: st
 
 
 async def stream(
-    broadcaster: Broadcaster, *, organization_id: int, participant_id: int | None, types: list[str], after: int | None,
+    broadcaster: Broadcaster,
+    *,
+    organization_id: int,
+    participant_id: int | None,
+    types: list[str],
+    after: int | None,
 ) -> AsyncGenerator[dict, None]:
     """Every matching committed event after `after` (or from now), in id order, exactly once.
 
@@ -69,8 +82,9 @@ async def stream(
 
         async def replay() -> AsyncGenerator[dict, None]:
             nonlocal cursor
-            while batch := await events_after(cursor, organization_id=organization_id, participant_id=participant_id,
-                                              types=types, limit=REPLAY_BATCH):
+            while batch := await events_after(
+                cursor, organization_id=organization_id, participant_id=participant_id, types=types, limit=REPLAY_BATCH
+            ):
                 for event in batch:
                     cursor = event.id
                     yield as_message(event)
@@ -91,8 +105,11 @@ async def stream(
 
 
 def _matches(message: dict, organization_id: int, participant_id: int | None, types: list[str]) -> bool:
-    return (message["organization_id"] == organization_id and message["type"] in types
-            and (participant_id is None or message["participant_id"] == participant_id))
+    return (
+        message["organization_id"] == organization_id
+        and message["type"] in types
+        and (participant_id is None or message["participant_id"] == participant_id)
+    )
 
 
 def _broadcaster(info: Info) -> Broadcaster:
@@ -108,22 +125,31 @@ def _after(value: strawberry.ID | None) -> int | None:
 
 
 async def _changes(
-    info: Info, organization_id: strawberry.ID | None, participant_id: strawberry.ID | None,
-    after: strawberry.ID | None, event_type: str,
+    info: Info,
+    organization_id: strawberry.ID | None,
+    participant_id: strawberry.ID | None,
+    after: strawberry.ID | None,
+    event_type: str,
 ) -> AsyncGenerator[ChangeEvent, None]:
     """One type of event in the caller's scope, replayed from `after`, then live."""
     org, participant = _scope(info, organization_id, participant_id)
-    async for event in stream(_broadcaster(info), organization_id=org, participant_id=participant,
-                              types=[event_type], after=_after(after)):
+    async for event in stream(
+        _broadcaster(info), organization_id=org, participant_id=participant, types=[event_type], after=_after(after)
+    ):
         yield ChangeEvent.from_message(event)
 
 
 @strawberry.type
 class Subscription:
-    @strawberry.subscription(description="Standing transitions in your organization (optionally one participant), "
-                                         "replayed from `after`, then live.")
+    @strawberry.subscription(
+        description="Standing transitions in your organization (optionally one participant), "
+        "replayed from `after`, then live."
+    )
     async def standing_changed(
-        self, info: Info, organization_id: strawberry.ID | None = None, participant_id: strawberry.ID | None = None,
+        self,
+        info: Info,
+        organization_id: strawberry.ID | None = None,
+        participant_id: strawberry.ID | None = None,
         after: strawberry.ID | None = None,
     ) -> AsyncGenerator[ChangeEvent, None]:
         async for event in _changes(info, organization_id, participant_id, after, STANDING_CHANGED):
@@ -131,7 +157,10 @@ class Subscription:
 
     @strawberry.subscription(description="Badge awards and revocations, replayed from `after`, then live.")
     async def badge_changed(
-        self, info: Info, organization_id: strawberry.ID | None = None, participant_id: strawberry.ID | None = None,
+        self,
+        info: Info,
+        organization_id: strawberry.ID | None = None,
+        participant_id: strawberry.ID | None = None,
         after: strawberry.ID | None = None,
     ) -> AsyncGenerator[ChangeEvent, None]:
         async for event in _changes(info, organization_id, participant_id, after, BADGE_CHANGED):
@@ -139,7 +168,10 @@ class Subscription:
 
     @strawberry.subscription(description="Nudges, replayed from `after`, then live.")
     async def nudge_created(
-        self, info: Info, organization_id: strawberry.ID | None = None, participant_id: strawberry.ID | None = None,
+        self,
+        info: Info,
+        organization_id: strawberry.ID | None = None,
+        participant_id: strawberry.ID | None = None,
         after: strawberry.ID | None = None,
     ) -> AsyncGenerator[ChangeEvent, None]:
         async for event in _changes(info, organization_id, participant_id, after, NUDGE_CREATED):

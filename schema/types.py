@@ -6,6 +6,7 @@ import base64
 import inspect
 from collections.abc import Iterable
 from datetime import datetime
+from typing import cast
 
 import strawberry
 from strawberry import relay
@@ -16,19 +17,17 @@ from strawberry.types.unset import UNSET, UnsetType
 from tortoise.queryset import QuerySet
 
 from domain.access.visibility import can_see_contact, visible_participants
+from domain.infra.snapshots import ParticipantRead, ParticipantSnapshot, Snapshots
 from domain.kernel.actors import Actor as DomainActor
 from domain.kernel.actors import ActorKind as DomainActorKind
-from domain.standing.machines import machine_name
+from domain.models import BadgeRecord, TransitionRecord
 from domain.models import Organization as OrganizationRow
-from domain.models import BadgeRecord
-from domain.models import Participant as ParticipantRow
-from domain.models import TransitionRecord
-from domain.infra.snapshots import ParticipantSnapshot, Snapshots
 from domain.standing.apply import allowed_events
+from domain.standing.machines import machine_name
 from schema.badge_types import Badge
 from schema.context import principal_of
-from schema.loaders import BadgeSummary, load_badge_summaries, load_badges
 from schema.enums import ActorKind, Role, StandingEvent, StandingState, TokenRole
+from schema.loaders import BadgeSummary, load_badge_summaries, load_badges
 
 MAX_PAGE = 100
 
@@ -40,7 +39,7 @@ class Organization:
     name: str
 
     @classmethod
-    def from_row(cls, row: OrganizationRow) -> "Organization":
+    def from_row(cls, row: OrganizationRow) -> Organization:
         return cls(id=strawberry.ID(str(row.id)), slug=row.slug, name=row.name)
 
 
@@ -64,13 +63,17 @@ class TransitionEntry:
     occurred_at: datetime
 
     @classmethod
-    def from_row(cls, row: TransitionRecord) -> "TransitionEntry":
+    def from_row(cls, row: TransitionRecord) -> TransitionEntry:
         return cls(
-            id=strawberry.ID(str(row.id)), machine=row.machine,
-            from_state=StandingState(row.from_state), to_state=StandingState(row.to_state),
+            id=strawberry.ID(str(row.id)),
+            machine=row.machine,
+            from_state=StandingState(row.from_state),
+            to_state=StandingState(row.to_state),
             event=StandingEvent(row.event),
             actor=Actor(kind=ActorKind(row.actor_kind), id=row.actor_id),
-            reason=row.reason, evidence=row.evidence, policy_version=row.policy_version,
+            reason=row.reason,
+            evidence=row.evidence,
+            policy_version=row.policy_version,
             occurred_at=row.occurred_at,
         )
 
@@ -107,7 +110,7 @@ class Standing:
     since: datetime
     suspended_until: datetime | None
     machine: str
-    row: strawberry.Private[ParticipantRow]
+    row: strawberry.Private[ParticipantRead]
 
     @strawberry.field(description="Events an admin of this organization may send now.")
     def allowed_events(self, info: Info) -> list[StandingEvent]:
@@ -125,7 +128,8 @@ class Standing:
         return TransitionConnection(
             edges=edges,
             page_info=relay.PageInfo(
-                has_next_page=len(rows) > limit, has_previous_page=before is not None,
+                has_next_page=len(rows) > limit,
+                has_previous_page=before is not None,
                 start_cursor=edges[0].cursor if edges else None,
                 end_cursor=edges[-1].cursor if edges else None,
             ),
@@ -147,37 +151,47 @@ class ParticipantNode(relay.Node):
     booking_needs_approval: bool = strawberry.field(description="A protégé in reminder books only with admin approval.")
     program_review: bool = strawberry.field(description="Sent to program review for repeated non-responsiveness.")
     created_at: datetime
-    row: strawberry.Private[ParticipantRow]
+    row: strawberry.Private[ParticipantRead]
     # Set when the page this node is on loaded every badge at once (see ParticipantConnection).
     badge_record: strawberry.Private[BadgeRecord | BadgeSummary | None | UnsetType] = UNSET
 
     @classmethod
-    def from_row(cls, row: ParticipantRow) -> "ParticipantNode":
+    def from_row(cls, row: ParticipantRead) -> ParticipantNode:
         return cls(
-            id=row.id, role=row.role, display_name=row.display_name, timezone=row.timezone,
-            version=row.version, profile_visible=row.profile_visible,
-            booking_needs_approval=row.booking_needs_approval, program_review=row.program_review,
-            created_at=row.created_at, row=row,
+            id=row.id,
+            role=row.role,
+            display_name=row.display_name,
+            timezone=row.timezone,
+            version=row.version,
+            profile_visible=row.profile_visible,
+            booking_needs_approval=row.booking_needs_approval,
+            program_review=row.program_review,
+            created_at=row.created_at,
+            row=row,
             # A plain attribute, not a resolver: graphql-core reads it without calling into Strawberry.
             standing=Standing(
-                state=StandingState(row.standing), since=row.standing_since,
-                suspended_until=row.suspended_until, machine=machine_name(row.role), row=row,
+                state=StandingState(row.standing),
+                since=row.standing_since,
+                suspended_until=row.suspended_until,
+                machine=machine_name(row.role),
+                row=row,
             ),
         )
 
     @classmethod
-    def resolve_typename(cls, root: "ParticipantNode", info: Info) -> str:
+    def resolve_typename(cls, root: ParticipantNode, info: Info) -> str:
         return "Participant"  # what relay.Node reads from info.path on every node, known in advance
 
     email: str | None = strawberry.field(
-        resolver=_email, description="Only admins and the participant themself see contact details.")
+        resolver=_email, description="Only admins and the participant themself see contact details."
+    )
     standing: Standing
 
     @strawberry.field(description="The Accountability Badge, its evidence and perks.")
     def badge(self, info: Info) -> Badge:
         # Sync when the page preloaded the badge; otherwise an awaitable, which graphql-core awaits.
         if self.badge_record is not UNSET:
-            return Badge.from_record(self.row, self.badge_record)
+            return Badge.from_record(self.row, cast("BadgeRecord | BadgeSummary | None", self.badge_record))
         return self._load_badge(info)  # type: ignore[return-value]
 
     async def _load_badge(self, info: Info) -> Badge:
@@ -235,7 +249,7 @@ class ParticipantConnection(relay.ListConnection[ParticipantNode]):
                 # One statement for the page, straight from the loader's batch function: going through
                 # the DataLoader would only add a future per node.
                 records = await load([node.row.id for node in found])
-                for node, record in zip(found, records):
+                for node, record in zip(found, records, strict=False):
                     node.badge_record = record
             return connection
 

@@ -9,10 +9,10 @@ import strawberry
 from strawberry.types import Info
 
 from domain.events import webhooks
+from domain.kernel.rejections import InvalidInput, NotFound
 from domain.models import WebhookAttempt as AttemptRow
 from domain.models import WebhookDelivery as DeliveryRow
 from domain.models import WebhookEndpoint as EndpointRow
-from domain.kernel.rejections import InvalidInput, NotFound
 from schema.context import admin_of
 from schema.errors import InvalidInputError, NotFoundError, to_graphql
 
@@ -28,9 +28,16 @@ class WebhookEndpoint:
     created_at: datetime
 
     @classmethod
-    def from_row(cls, row: EndpointRow) -> "WebhookEndpoint":
-        return cls(id=strawberry.ID(str(row.id)), url=row.url, event_types=list(row.event_types), active=row.active,
-                   consecutive_failures=row.consecutive_failures, disabled_at=row.disabled_at, created_at=row.created_at)
+    def from_row(cls, row: EndpointRow) -> WebhookEndpoint:
+        return cls(
+            id=strawberry.ID(str(row.id)),
+            url=row.url,
+            event_types=list(row.event_types),
+            active=row.active,
+            consecutive_failures=row.consecutive_failures,
+            disabled_at=row.disabled_at,
+            created_at=row.created_at,
+        )
 
 
 @strawberry.type
@@ -66,10 +73,13 @@ EnableWebhookResult = Annotated[WebhookEndpoint | NotFoundError, strawberry.unio
 @strawberry.type
 class WebhookMutations:
     @strawberry.mutation(description="Register an endpoint for event types (empty: all). Deliveries are signed JSON.")
-    async def register_webhook(self, info: Info, url: str, event_types: list[str] | None = None) -> RegisterWebhookResult:
+    async def register_webhook(
+        self, info: Info, url: str, event_types: list[str] | None = None
+    ) -> RegisterWebhookResult:
         principal = admin_of(info)
-        result = await webhooks.register_webhook(organization_id=principal.organization_id, url=url,
-                                                 event_types=event_types or [], clock=info.context.clock)
+        result = await webhooks.register_webhook(
+            organization_id=principal.organization_id, url=url, event_types=event_types or [], clock=info.context.clock
+        )
         if isinstance(result, InvalidInput):
             return to_graphql(result)  # type: ignore[return-value]
         return WebhookRegistration(endpoint=WebhookEndpoint.from_row(result.endpoint), secret=result.secret)
@@ -78,8 +88,9 @@ class WebhookMutations:
     async def enable_webhook(self, info: Info, id: strawberry.ID) -> EnableWebhookResult:
         principal = admin_of(info)
         endpoint_id = int(id) if str(id).isdigit() else -1
-        result = await webhooks.enable_webhook(organization_id=principal.organization_id, endpoint_id=endpoint_id,
-                                               clock=info.context.clock)
+        result = await webhooks.enable_webhook(
+            organization_id=principal.organization_id, endpoint_id=endpoint_id, clock=info.context.clock
+        )
         if isinstance(result, NotFound):
             return to_graphql(result)  # type: ignore[return-value]
         return WebhookEndpoint.from_row(result)
@@ -94,21 +105,39 @@ class WebhookQueries:
         return [WebhookEndpoint.from_row(r) for r in rows]
 
     @strawberry.field(description="Recent deliveries to one endpoint, with every attempt and its status.")
-    async def webhook_deliveries(self, info: Info, endpoint_id: strawberry.ID, first: int = 50) -> list[WebhookDelivery]:
+    async def webhook_deliveries(
+        self, info: Info, endpoint_id: strawberry.ID, first: int = 50
+    ) -> list[WebhookDelivery]:
         principal = admin_of(info)
-        rows = await DeliveryRow.filter(endpoint_id=int(endpoint_id) if str(endpoint_id).isdigit() else -1,
-                                        endpoint__organization_id=principal.organization_id).order_by("-id").limit(
-            max(1, min(first, 100)))
+        rows = (
+            await DeliveryRow.filter(
+                endpoint_id=int(endpoint_id) if str(endpoint_id).isdigit() else -1,
+                endpoint__organization_id=principal.organization_id,
+            )
+            .order_by("-id")
+            .limit(max(1, min(first, 100)))
+        )
         attempts: dict[int, list[AttemptRow]] = {}
         for attempt in await AttemptRow.filter(delivery_id__in=[r.id for r in rows]).order_by("number"):
             attempts.setdefault(attempt.delivery_id, []).append(attempt)
         return [
             WebhookDelivery(
-                id=strawberry.ID(str(r.id)), event_cursor=strawberry.ID(str(r.event_id)), status=r.status,
-                attempts=r.attempts, next_attempt_at=r.next_attempt_at, delivered_at=r.delivered_at,
-                attempt_log=[WebhookAttempt(number=a.number, status_code=a.status_code, error=a.error,
-                                            attempted_at=a.attempted_at, duration_ms=a.duration_ms)
-                             for a in attempts.get(r.id, [])],
+                id=strawberry.ID(str(r.id)),
+                event_cursor=strawberry.ID(str(r.event_id)),
+                status=r.status,
+                attempts=r.attempts,
+                next_attempt_at=r.next_attempt_at,
+                delivered_at=r.delivered_at,
+                attempt_log=[
+                    WebhookAttempt(
+                        number=a.number,
+                        status_code=a.status_code,
+                        error=a.error,
+                        attempted_at=a.attempted_at,
+                        duration_ms=a.duration_ms,
+                    )
+                    for a in attempts.get(r.id, [])
+                ],
             )
             for r in rows
         ]

@@ -18,17 +18,24 @@ from domain.infra.db import StatementLog, logging_statements
 from domain.kernel.clock import FixedClock
 from schema.app import create_app
 from tests.support.databases import (
-    BACKEND, SERVER_URL, create_test_database, drop_test_database, postgres_problem, truncate_all,
+    BACKEND,
+    SERVER_URL,
+    create_test_database,
+    drop_test_database,
+    postgres_problem,
+    truncate_all,
 )
 from tests.support.world import GraphQLClient, World, build_world, issue
-
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
     """A PostgreSQL pass with no PostgreSQL stops at once and fails: it never passes with skips."""
     if BACKEND == "postgres" and (problem := postgres_problem()) is not None:
-        pytest.exit(f"PostgreSQL at {SERVER_URL} is unreachable ({problem}). Start it (README, 'Two commands') "
-                    "or point STANDING_TEST_POSTGRES_URL at a server.", returncode=3)
+        pytest.exit(
+            f"PostgreSQL at {SERVER_URL} is unreachable ({problem}). Start it (README, 'Two commands') "
+            "or point STANDING_TEST_POSTGRES_URL at a server.",
+            returncode=3,
+        )
 
 
 @pytest.fixture(scope="session")
@@ -108,5 +115,3 @@ def sql_counter() -> Iterator[StatementLog]:
     """The statements Tortoise sends during the test."""
     with logging_statements() as log:
         yield log
-
-

@@ -11,12 +11,12 @@ import contextlib
 import contextvars
 import logging
 
-from domain.kernel.clock import Clock
-from domain.deadlines.schedule import on_scheduled
-from domain.models import Deadline
 from domain.badges.evaluation import evaluate_everyone as nightly_badges
+from domain.deadlines.schedule import on_scheduled
 from domain.deadlines.sweep import fire_deadline, sweep
 from domain.events.webhooks import deliver_due
+from domain.kernel.clock import Clock
+from domain.models import Deadline
 
 log = logging.getLogger("standing.embedded")
 EARLY_WAKE_MARGIN = 0.005  # seconds
@@ -77,6 +77,6 @@ class EmbeddedScheduler:
                 if evaluated_on != today:  # the worker's nightly badge run, once a day here
                     await nightly_badges(self.clock)
                     evaluated_on = today
-            except Exception:  # noqa: BLE001 - a failed sweep is retried at the next interval
+            except Exception:
                 log.exception("embedded sweep failed")
             await asyncio.sleep(self.interval)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from domain.badges.evaluation import evaluate_everyone
-from domain.kernel.clock import Clock, SystemClock
 from domain.deadlines.sweep import fire_deadline, sweep
 from domain.events.webhooks import deliver_due, http_post
+from domain.kernel.clock import Clock, SystemClock
 
 log = logging.getLogger("standing.worker")
 
@@ -30,9 +30,10 @@ async def deliver_webhooks_job(ctx: dict[str, Any]) -> int:
     next retry is due (backoff)."""
     run = await deliver_due(_clock(ctx), ctx.get("http_post") or http_post)
     if run.next_due is not None and "redis" in ctx:
-        later = run.next_due if run.next_due > datetime.now(timezone.utc) else None
-        await ctx["redis"].enqueue_job("deliver_webhooks_job", _job_id=f"webhooks:{int(run.next_due.timestamp())}",
-                                       _defer_until=later)
+        later = run.next_due if run.next_due > datetime.now(UTC) else None
+        await ctx["redis"].enqueue_job(
+            "deliver_webhooks_job", _job_id=f"webhooks:{int(run.next_due.timestamp())}", _defer_until=later
+        )
     return run.delivered
 
 

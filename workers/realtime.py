@@ -101,7 +101,7 @@ class Feed:
             self._wake.clear()
             try:
                 await self.catch_up()
-            except Exception:  # noqa: BLE001 - the database may be briefly away; read again next time
+            except Exception:
                 log.exception("feed read failed")
 
     async def _listen_forever(self) -> None:

@@ -7,10 +7,10 @@ from typing import Any
 from arq import cron
 from arq.connections import RedisSettings
 
-from domain.infra import db
-from domain.infra.config import Settings
 from domain.deadlines.schedule import on_scheduled
 from domain.events.outbox import on_announce
+from domain.infra import db
+from domain.infra.config import Settings
 from workers.jobs import deliver_webhooks_job, fire_deadline_job, nightly_badges_job, sweep_job
 from workers.realtime import Relay
 from workers.scheduling import arq_listener
@@ -54,6 +54,7 @@ async def startup(ctx: dict[str, Any]) -> None:
 def _waker(relay: Relay):
     async def wake() -> None:
         relay.wake()
+
     return wake
 
 

@@ -22,7 +22,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta
 from functools import partial
 from typing import Any
 
@@ -38,23 +38,40 @@ from domain.activity.goals import CreateGoal, LogGoalProgress, SetGoalStatus, Sm
 from domain.activity.messages import RespondToMessage, SendMessage
 from domain.activity.record import ActivityCommand, record_activity
 from domain.activity.sessions import BookSession, RecordSessionOutcome, SubmitSessionFeedback, SubmitSessionNote
-from domain.kernel.actors import Actor
 from domain.badges.evaluation import evaluate_badges
-from domain.kernel.clock import FixedClock
-from domain.infra.db import transaction
-from domain.deadlines.schedule import on_scheduled
 from domain.deadlines.leave import grant_leave
-from domain.standing.machines import MACHINES
-from domain.models import (
-    Absentee, AvailabilityWindow, BadgeRecord, CommunityAttendance, CommunityEventKind, Deadline, ExcusedLeave,
-    Goal, GoalProgress, GoalStatus, MentorshipSession, Message, Nudge, Organization, Participant, ServiceOffering,
-    SessionFeedback, SessionNote, SessionStatus, TransitionRecord,
-)
-from domain.participants.registration import ProfileInput, register_participant
+from domain.deadlines.schedule import on_scheduled
+from domain.deadlines.sweep import sweep
+from domain.infra.db import transaction
+from domain.kernel.actors import Actor
+from domain.kernel.clock import FixedClock
 from domain.kernel.rejections import InvalidInput, NotFound, NotPermitted
 from domain.kernel.roles import Role
+from domain.models import (
+    Absentee,
+    AvailabilityWindow,
+    BadgeRecord,
+    CommunityAttendance,
+    CommunityEventKind,
+    Deadline,
+    ExcusedLeave,
+    Goal,
+    GoalProgress,
+    GoalStatus,
+    MentorshipSession,
+    Message,
+    Nudge,
+    Organization,
+    Participant,
+    ServiceOffering,
+    SessionFeedback,
+    SessionNote,
+    SessionStatus,
+    TransitionRecord,
+)
+from domain.participants.registration import ProfileInput, register_participant
 from domain.standing.apply import StandingCommand, TransitionApplied, apply_event
-from domain.deadlines.sweep import sweep
+from domain.standing.machines import MACHINES
 
 DAY, HOUR = timedelta(days=1), timedelta(hours=1)
 DAYS = 183  # about six months: long enough for a first notice to decay (180 days) inside the story
@@ -85,21 +102,28 @@ class DemoResult:
     organization: Organization
     admin_token: str
     standings: dict[tuple[str, str], int]  # (role, state) -> participants
-    badges: dict[tuple[str, str], int]     # (role, badge status) -> participants
-    rows: dict[str, int]                   # what was recorded, by kind
-    rejected: Counter = field(default_factory=Counter)  # activity the use cases refused (e.g. booking a suspended mentor)
+    badges: dict[tuple[str, str], int]  # (role, badge status) -> participants
+    rows: dict[str, int]  # what was recorded, by kind
+    rejected: Counter = field(
+        default_factory=Counter
+    )  # activity the use cases refused (e.g. booking a suspended mentor)
 
     def summary(self) -> list[str]:
-        lines = [f"organization '{self.organization.slug}' (id {self.organization.id}): "
-                 f"{self.rows['mentors']} mentors, {self.rows['proteges']} protégés"]
+        lines = [
+            f"organization '{self.organization.slug}' (id {self.organization.id}): "
+            f"{self.rows['mentors']} mentors, {self.rows['proteges']} protégés"
+        ]
         for role in Role:
-            states = ", ".join(f"{state} {self.standings.get((role.value, state), 0)}"
-                               for state in MACHINES[role].state_ids())
-            badges = ", ".join(f"{status} {self.badges.get((role.value, status), 0)}"
-                               for status in ("none", "awarded", "revoked"))
+            states = ", ".join(
+                f"{state} {self.standings.get((role.value, state), 0)}" for state in MACHINES[role].state_ids()
+            )
+            badges = ", ".join(
+                f"{status} {self.badges.get((role.value, status), 0)}" for status in ("none", "awarded", "revoked")
+            )
             lines.append(f"  {role.value} standing: {states}; badge: {badges}")
-        activity_rows = ", ".join(f"{n} {kind.replace('_', ' ')}" for kind, n in self.rows.items()
-                                  if kind not in {"mentors", "proteges"})
+        activity_rows = ", ".join(
+            f"{n} {kind.replace('_', ' ')}" for kind, n in self.rows.items() if kind not in {"mentors", "proteges"}
+        )
         lines.append(f"  recorded: {activity_rows}")
         return lines
 
@@ -107,55 +131,209 @@ class DemoResult:
 # --- the cast ----------------------------------------------------------------------------------
 
 FIRST_NAMES = [
-    "Amara", "Bjørn", "Chen", "Dalia", "Emeka", "Farah", "Gabriel", "Hana", "Ines", "Jonas", "Kavya", "Lars",
-    "Mei", "Nadia", "Oluwaseun", "Priya", "Quentin", "Rosa", "Sipho", "Tomás", "Uma", "Viktor", "Wanjiru",
-    "Ximena", "Yusuf", "Zofia", "Aiko", "Bruno", "Camille", "Diego", "Elif", "Femi", "Grace", "Hamid",
-    "Ingrid", "Jamal", "Keiko", "Leila", "Mateo", "Noor", "Olga", "Pedro", "Rania", "Sofia", "Tariq",
-    "Valentina", "Wei", "Yara", "Zainab", "Arjun", "Beatriz", "Cyrus", "Dmitri", "Esther", "Fatima", "Kwame",
+    "Amara",
+    "Bjørn",
+    "Chen",
+    "Dalia",
+    "Emeka",
+    "Farah",
+    "Gabriel",
+    "Hana",
+    "Ines",
+    "Jonas",
+    "Kavya",
+    "Lars",
+    "Mei",
+    "Nadia",
+    "Oluwaseun",
+    "Priya",
+    "Quentin",
+    "Rosa",
+    "Sipho",
+    "Tomás",
+    "Uma",
+    "Viktor",
+    "Wanjiru",
+    "Ximena",
+    "Yusuf",
+    "Zofia",
+    "Aiko",
+    "Bruno",
+    "Camille",
+    "Diego",
+    "Elif",
+    "Femi",
+    "Grace",
+    "Hamid",
+    "Ingrid",
+    "Jamal",
+    "Keiko",
+    "Leila",
+    "Mateo",
+    "Noor",
+    "Olga",
+    "Pedro",
+    "Rania",
+    "Sofia",
+    "Tariq",
+    "Valentina",
+    "Wei",
+    "Yara",
+    "Zainab",
+    "Arjun",
+    "Beatriz",
+    "Cyrus",
+    "Dmitri",
+    "Esther",
+    "Fatima",
+    "Kwame",
 ]
 LAST_NAMES = [
-    "Adeyemi", "Berg", "Chowdhury", "Dubois", "Eriksen", "Fernández", "García", "Haddad", "Ivanova", "Johansson",
-    "Kim", "López", "Mensah", "Nakamura", "Okafor", "Petrov", "Qureshi", "Rossi", "Silva", "Tanaka", "Usman",
-    "Varga", "Wójcik", "Xu", "Yilmaz", "Zhang", "Andersen", "Banerjee", "Costa", "Diallo", "Estrada", "Fischer",
-    "Gupta", "Hansen", "Ibrahim", "Jensen", "Kowalski", "Lindqvist", "Moreau", "Nguyen", "Osei", "Park",
+    "Adeyemi",
+    "Berg",
+    "Chowdhury",
+    "Dubois",
+    "Eriksen",
+    "Fernández",
+    "García",
+    "Haddad",
+    "Ivanova",
+    "Johansson",
+    "Kim",
+    "López",
+    "Mensah",
+    "Nakamura",
+    "Okafor",
+    "Petrov",
+    "Qureshi",
+    "Rossi",
+    "Silva",
+    "Tanaka",
+    "Usman",
+    "Varga",
+    "Wójcik",
+    "Xu",
+    "Yilmaz",
+    "Zhang",
+    "Andersen",
+    "Banerjee",
+    "Costa",
+    "Diallo",
+    "Estrada",
+    "Fischer",
+    "Gupta",
+    "Hansen",
+    "Ibrahim",
+    "Jensen",
+    "Kowalski",
+    "Lindqvist",
+    "Moreau",
+    "Nguyen",
+    "Osei",
+    "Park",
 ]
 TIMEZONES = [
-    "Europe/Oslo", "Europe/London", "Europe/Berlin", "America/New_York", "America/Chicago", "America/Toronto",
-    "America/Los_Angeles", "America/Sao_Paulo", "Africa/Lagos", "Africa/Nairobi", "Asia/Kolkata",
-    "Asia/Singapore", "Asia/Manila", "Asia/Tokyo", "Australia/Sydney",
+    "Europe/Oslo",
+    "Europe/London",
+    "Europe/Berlin",
+    "America/New_York",
+    "America/Chicago",
+    "America/Toronto",
+    "America/Los_Angeles",
+    "America/Sao_Paulo",
+    "Africa/Lagos",
+    "Africa/Nairobi",
+    "Asia/Kolkata",
+    "Asia/Singapore",
+    "Asia/Manila",
+    "Asia/Tokyo",
+    "Australia/Sydney",
 ]
 GOALS = [
-    ("Land a junior data analyst role", "3 applications a week and 2 interviews by the due date",
-     "5 hours a week next to my current job", "Moving from retail management into analytics"),
-    ("Publish a UX portfolio site", "3 case studies online with outcomes and metrics",
-     "10 hours a week, reviewed every session", "Needed for every design application I send"),
-    ("Pass the AWS Cloud Practitioner exam", "80% or more on two full practice exams",
-     "An hour a day with the official course", "My team is moving to the cloud this year"),
-    ("Give a talk at a local meetup", "A 20-minute talk delivered, with slides shared",
-     "One rehearsal a week with my mentor", "Building confidence and visibility in the community"),
-    ("Ship a budgeting app in React", "Deployed with login, budgets and monthly reports",
-     "Weekends, one feature at a time", "A portfolio project for front-end roles"),
-    ("Negotiate a promotion to team lead", "A written case and a meeting with my manager",
-     "Gather evidence of impact every week", "The next step in my engineering career"),
-    ("Finish a product management course", "All 8 modules and the capstone project done",
-     "Two evenings a week", "Switching from support into product"),
-    ("Write a grant proposal for my nonprofit", "A complete proposal submitted to one funder",
-     "A section a week, reviewed by my mentor", "Funding for our youth coding program"),
-    ("Learn SQL for reporting", "Rebuild our 5 monthly reports with SQL queries",
-     "30 minutes a day of practice", "Automating reporting in my current job"),
-    ("Grow my freelance design client base", "3 new paying clients",
-     "Outreach to 5 prospects a week", "Going full-time freelance next year"),
-    ("Prepare for system design interviews", "6 mock interviews rated 'hire' by my mentor",
-     "One design problem every other day", "Applying for senior backend roles"),
-    ("Improve my public writing", "6 blog posts published, one every two weeks",
-     "Drafts on Sundays, edits midweek", "Showing my expertise in accessibility"),
+    (
+        "Land a junior data analyst role",
+        "3 applications a week and 2 interviews by the due date",
+        "5 hours a week next to my current job",
+        "Moving from retail management into analytics",
+    ),
+    (
+        "Publish a UX portfolio site",
+        "3 case studies online with outcomes and metrics",
+        "10 hours a week, reviewed every session",
+        "Needed for every design application I send",
+    ),
+    (
+        "Pass the AWS Cloud Practitioner exam",
+        "80% or more on two full practice exams",
+        "An hour a day with the official course",
+        "My team is moving to the cloud this year",
+    ),
+    (
+        "Give a talk at a local meetup",
+        "A 20-minute talk delivered, with slides shared",
+        "One rehearsal a week with my mentor",
+        "Building confidence and visibility in the community",
+    ),
+    (
+        "Ship a budgeting app in React",
+        "Deployed with login, budgets and monthly reports",
+        "Weekends, one feature at a time",
+        "A portfolio project for front-end roles",
+    ),
+    (
+        "Negotiate a promotion to team lead",
+        "A written case and a meeting with my manager",
+        "Gather evidence of impact every week",
+        "The next step in my engineering career",
+    ),
+    (
+        "Finish a product management course",
+        "All 8 modules and the capstone project done",
+        "Two evenings a week",
+        "Switching from support into product",
+    ),
+    (
+        "Write a grant proposal for my nonprofit",
+        "A complete proposal submitted to one funder",
+        "A section a week, reviewed by my mentor",
+        "Funding for our youth coding program",
+    ),
+    (
+        "Learn SQL for reporting",
+        "Rebuild our 5 monthly reports with SQL queries",
+        "30 minutes a day of practice",
+        "Automating reporting in my current job",
+    ),
+    (
+        "Grow my freelance design client base",
+        "3 new paying clients",
+        "Outreach to 5 prospects a week",
+        "Going full-time freelance next year",
+    ),
+    (
+        "Prepare for system design interviews",
+        "6 mock interviews rated 'hire' by my mentor",
+        "One design problem every other day",
+        "Applying for senior backend roles",
+    ),
+    (
+        "Improve my public writing",
+        "6 blog posts published, one every two weeks",
+        "Drafts on Sundays, edits midweek",
+        "Showing my expertise in accessibility",
+    ),
 ]
 PROGRESS_NOTES = [
-    "Finished the first draft and shared it for review", "Completed two practice exercises this week",
-    "Sent out applications and got one reply", "Rewrote the introduction after feedback",
-    "Halfway through the course modules", "Rehearsed once and timed it: 24 minutes, needs trimming",
-    "Deployed a first version and asked friends to test it", "Collected evidence of impact from last quarter",
-    "Blocked out study time in my calendar and kept to it", "Reached the milestone we set last session",
+    "Finished the first draft and shared it for review",
+    "Completed two practice exercises this week",
+    "Sent out applications and got one reply",
+    "Rewrote the introduction after feedback",
+    "Halfway through the course modules",
+    "Rehearsed once and timed it: 24 minutes, needs trimming",
+    "Deployed a first version and asked friends to test it",
+    "Collected evidence of impact from last quarter",
+    "Blocked out study time in my calendar and kept to it",
+    "Reached the milestone we set last session",
 ]
 OFFERINGS = [
     ("Career switch planning", "A 1:1 plan for moving into tech, with milestones.", 60),
@@ -176,13 +354,18 @@ COMMUNITY_EVENTS = [
     (CommunityEventKind.WEBINAR, "Webinar: privacy and confidentiality for mentors"),
 ]
 SESSION_NOTES = [
-    "Reviewed progress against the goal and agreed next steps", "Worked through the draft together; two action items",
-    "Mock interview done; strengths and gaps written up", "Goal review: milestone reached, next one set",
+    "Reviewed progress against the goal and agreed next steps",
+    "Worked through the draft together; two action items",
+    "Mock interview done; strengths and gaps written up",
+    "Goal review: milestone reached, next one set",
     "Discussed blockers; protégé will try a new study schedule",
 ]
 FEEDBACK = [
-    ("Very helpful, I know exactly what to do next", 5), ("Good session, the examples made it click", 5),
-    ("Useful, though we ran out of time", 4), ("Helpful feedback on my draft", 4), ("A bit rushed today", 3),
+    ("Very helpful, I know exactly what to do next", 5),
+    ("Good session, the examples made it click", 5),
+    ("Useful, though we ran out of time", 4),
+    ("Helpful feedback on my draft", 4),
+    ("A bit rushed today", 3),
 ]
 
 
@@ -203,14 +386,17 @@ class _Mentor:
     missed: list[int] = field(default_factory=list)
 
     def visible(self, t: datetime) -> bool:
-        return bool(self.id) and self.joined <= t and not any(
-            start <= t and (end is None or t < end) for start, end in self.hidden)
+        return (
+            bool(self.id)
+            and self.joined <= t
+            and not any(start is not None and start <= t and (end is None or t < end) for start, end in self.hidden)
+        )
 
     def lapsed(self, t: datetime) -> bool:
         return self.lapses_at is not None and t >= self.lapses_at
 
     def removed(self, t: datetime) -> bool:
-        return any(start <= t and end is None for start, end in self.hidden)
+        return any(start is not None and start <= t and end is None for start, end in self.hidden)
 
 
 @dataclass(eq=False)
@@ -221,10 +407,10 @@ class _Protege:
     progress_every: tuple[int, int] = (14, 28)
     feedback: float = 0.75
     replies_on_time: float = 0.985
-    stops_at: datetime | None = None       # drifts away
-    returns_at: datetime | None = None     # ... and comes back
-    silent_from: datetime | None = None    # stops answering messages
-    review_at: datetime | None = None      # an admin's program review restores them
+    stops_at: datetime | None = None  # drifts away
+    returns_at: datetime | None = None  # ... and comes back
+    silent_from: datetime | None = None  # stops answering messages
+    review_at: datetime | None = None  # an admin's program review restores them
     reviewed_at: datetime | None = None
     leave: tuple[datetime, datetime] | None = None
     misses_from: datetime | None = None
@@ -245,13 +431,27 @@ class _Protege:
         return not (self.leave and self.leave[0] <= t < self.leave[1])
 
 
-MENTOR_SCRIPTS = ("notice_recent", "notice_decays", "notice_cleared", "suspended", "suspension_served",
-                  "removed_after_suspension", "removed_recently", "removal_undone")
+MENTOR_SCRIPTS = (
+    "notice_recent",
+    "notice_decays",
+    "notice_cleared",
+    "suspended",
+    "suspension_served",
+    "removed_after_suspension",
+    "removed_recently",
+    "removal_undone",
+)
 # (story, share of protégés, at least); everyone else is "engaged".
 PROTEGE_STORIES = (
-    ("drifts_away", 0.04, 1), ("drifts_back", 0.04, 1), ("misses_sessions", 0.03, 1),
-    ("misses_then_approved", 0.03, 1), ("goes_silent", 0.03, 1), ("silent_then_reviewed", 0.02, 1),
-    ("on_leave", 0.015, 1), ("newcomer", 0.07, 1), ("casual", 0.25, 1),
+    ("drifts_away", 0.04, 1),
+    ("drifts_back", 0.04, 1),
+    ("misses_sessions", 0.03, 1),
+    ("misses_then_approved", 0.03, 1),
+    ("goes_silent", 0.03, 1),
+    ("silent_then_reviewed", 0.02, 1),
+    ("on_leave", 0.015, 1),
+    ("newcomer", 0.07, 1),
+    ("casual", 0.25, 1),
 )
 MIN_MENTORS = len(MENTOR_SCRIPTS) + 4  # every script, a lapsing and a steady mentor, two exemplary ones
 MIN_PROTEGES = sum(least for _, _, least in PROTEGE_STORIES) + 3
@@ -261,8 +461,16 @@ Action = Callable[[], Awaitable[None]]
 
 
 class _Simulation:
-    def __init__(self, organization: Organization, admin: Actor, size: DemoSize, seed: int, start: datetime,
-                 end: datetime, progress: Callable[[int, int], None] | None) -> None:
+    def __init__(
+        self,
+        organization: Organization,
+        admin: Actor,
+        size: DemoSize,
+        seed: int,
+        start: datetime,
+        end: datetime,
+        progress: Callable[[int, int], None] | None,
+    ) -> None:
         self.rng = random.Random(seed)
         self.organization, self.admin, self.size = organization, admin, size
         self.start, self.end, self.progress = start, end, progress
@@ -292,7 +500,7 @@ class _Simulation:
     def office(self, when: datetime, first: int = 8, last: int = 19) -> datetime:
         """`when`'s day, at a round quarter hour in the working day."""
         hour, minute = self.rng.randint(first, last - 1), self.rng.choice((0, 15, 30, 45))
-        return datetime.combine(when.date(), time(hour, minute), tzinfo=timezone.utc)
+        return datetime.combine(when.date(), time(hour, minute), tzinfo=UTC)
 
     def days_before_end(self, lo: float, hi: float) -> datetime:
         return self.office(self.end - DAY * self.rng.uniform(lo, hi))
@@ -364,13 +572,22 @@ class _Simulation:
             return None
         return result
 
-    async def decide(self, participant_id: int, event: str, reason: str, evidence: dict | None = None,
-                     **params: Any) -> bool:
+    async def decide(
+        self, participant_id: int, event: str, reason: str, evidence: dict | None = None, **params: Any
+    ) -> bool:
         """An admin decision, through the one use case every standing change goes through."""
-        result = await apply_event(StandingCommand(
-            participant_id, event, self.admin, reason, evidence=evidence or {}, params=params,
-            organization_id=self.organization.id,
-        ), clock=self.clock)
+        result = await apply_event(
+            StandingCommand(
+                participant_id,
+                event,
+                self.admin,
+                reason,
+                evidence=evidence or {},
+                params=params,
+                organization_id=self.organization.id,
+            ),
+            clock=self.clock,
+        )
         if not isinstance(result, TransitionApplied):
             self.rejected[(event, type(result).__name__)] += 1
         return isinstance(result, TransitionApplied)
@@ -414,7 +631,9 @@ class _Simulation:
         elif story in MENTOR_SCRIPTS:
             mentor.notes_on_time, mentor.replies_on_time, mentor.community_every = 0.8, 0.9, None
             first = self.script(mentor, story)
-            mentor.joined = min(joined, first - 20 * DAY) if story != "notice_decays" else self.office(self.start, 8, 10)
+            mentor.joined = (
+                min(joined, first - 20 * DAY) if story != "notice_decays" else self.office(self.start, 8, 10)
+            )
             mentor.joined = max(mentor.joined, self.office(self.start, 8, 10))
         return mentor
 
@@ -422,8 +641,10 @@ class _Simulation:
         """Schedule a mentor's admin decisions (the machine's ladder); returns the first one's time."""
         rng, at, end = self.rng, self.at, self.end
         notice_reasons = [
-            ("Missed two sessions without notice (Mentor Code 3: show up on time or reschedule in advance)",
-             "missed_sessions"),
+            (
+                "Missed two sessions without notice (Mentor Code 3: show up on time or reschedule in advance)",
+                "missed_sessions",
+            ),
             ("Session summaries repeatedly later than 48 hours (Mentor Code 3)", "late_notes"),
             ("A mentee reported dismissive comments in a session (Mentor Code 1 and 6)", "report"),
         ]
@@ -449,8 +670,15 @@ class _Simulation:
         at(notice, partial(self.notice, m, reason, kind))
         days = lambda lo, hi, base=notice: self.office(base + DAY * rng.uniform(lo, hi))  # noqa: E731
         if story == "notice_cleared":
-            at(days(45, 60), partial(self.admin_step, m, "clear_notice",
-                                     "Support plan completed: two months of on-time sessions and notes since the notice"))
+            at(
+                days(45, 60),
+                partial(
+                    self.admin_step,
+                    m,
+                    "clear_notice",
+                    "Support plan completed: two months of on-time sessions and notes since the notice",
+                ),
+            )
         elif story == "suspended":
             suspend = self.days_before_end(6, 25)
             at(suspend, partial(self.suspend, m, self.office(end + DAY * rng.uniform(10, 40))))
@@ -460,11 +688,24 @@ class _Simulation:
         elif story == "removed_after_suspension":
             suspend = days(10, 15)
             at(suspend, partial(self.suspend, m, self.office(suspend + 45 * DAY)))
-            at(self.office(suspend + DAY * rng.uniform(10, 20)), partial(
-                self.remove, m, "Final action: a second mentee reported harassment during the suspension (Mentor Code 1)"))
+            at(
+                self.office(suspend + DAY * rng.uniform(10, 20)),
+                partial(
+                    self.remove,
+                    m,
+                    "Final action: a second mentee reported harassment during the suspension (Mentor Code 1)",
+                ),
+            )
         elif story == "removed_recently":
-            at(days(5, 10), partial(self.remove, m, "Final action: asked a mentee for payment outside the platform "
-                                                    "(Mentor Code 1: advice not influenced by personal gain)"))
+            at(
+                days(5, 10),
+                partial(
+                    self.remove,
+                    m,
+                    "Final action: asked a mentee for payment outside the platform "
+                    "(Mentor Code 1: advice not influenced by personal gain)",
+                ),
+            )
         elif story == "removal_undone":
             removal = days(10, 15)
             at(removal, partial(self.remove, m, "Final action: mentee's report of abusive messages"))
@@ -509,9 +750,12 @@ class _Simulation:
         index = len(self.by_id) + 1
         email = f"{_ascii(first)}.{_ascii(last)}.{index}@{EMAIL_DOMAIN}".lower()
         role = Role.MENTOR if isinstance(person, _Mentor) else Role.PROTEGE
-        row = await register_participant(organization_id=self.organization.id, role=role,
-                                         profile=ProfileInput(f"{first} {last}", email, rng.choice(TIMEZONES)),
-                                         clock=self.clock)
+        row = await register_participant(
+            organization_id=self.organization.id,
+            role=role,
+            profile=ProfileInput(f"{first} {last}", email, rng.choice(TIMEZONES)),
+            clock=self.clock,
+        )
         assert isinstance(row, Participant), row  # generated profiles are always valid
         person.id = row.id
         self.by_id[row.id] = person
@@ -523,7 +767,10 @@ class _Simulation:
     async def mentor_joins(self, m: _Mentor) -> None:
         rng = self.rng
         for title, description, minutes in rng.sample(OFFERINGS, rng.choice((1, 1, 2))):
-            await self.record(CreateServiceOffering(mentor_id=m.id, title=title, description=description, duration_minutes=minutes), "offering")
+            await self.record(
+                CreateServiceOffering(mentor_id=m.id, title=title, description=description, duration_minutes=minutes),
+                "offering",
+            )
         await self.open_calendar(m)
         if m.community_every:
             self.at(self.later(3, 20), partial(self.community, m))
@@ -564,8 +811,14 @@ class _Simulation:
     async def new_goal(self, p: _Protege) -> None:
         specific, measurable, achievable, relevant = self.rng.choice(GOALS)
         due_on = (self.clock.now() + DAY * self.rng.uniform(60, 150)).date()
-        goal = await self.record(CreateGoal(protege_id=p.id, mentor_id=p.mentor.id if p.mentor else None,
-            goal=SmartGoal(specific, measurable, achievable, relevant, due_on)), "goal")
+        goal = await self.record(
+            CreateGoal(
+                protege_id=p.id,
+                mentor_id=p.mentor.id if p.mentor else None,
+                goal=SmartGoal(specific, measurable, achievable, relevant, due_on),
+            ),
+            "goal",
+        )
         if goal:
             p.goals[goal.id] = 0
 
@@ -576,7 +829,10 @@ class _Simulation:
                 await self.new_goal(p)
             goal_id = self.rng.choice(sorted(p.goals))
             percent = min(100, p.goals[goal_id] + self.rng.randint(8, 25))
-            update = await self.record(LogGoalProgress(goal_id=goal_id, note=self.rng.choice(PROGRESS_NOTES), percent_complete=percent), "progress")
+            update = await self.record(
+                LogGoalProgress(goal_id=goal_id, note=self.rng.choice(PROGRESS_NOTES), percent_complete=percent),
+                "progress",
+            )
             p.goals[goal_id] = percent
             if update and percent == 100:
                 await self.record(SetGoalStatus(goal_id=goal_id, status=GoalStatus.ACHIEVED), "goal_status")
@@ -600,22 +856,36 @@ class _Simulation:
         if not p.goals:
             await self.new_goal(p)
         mentor = self.mentor_for(p)
-        session = await self.record(BookSession(mentor_id=mentor.id, protege_id=p.id, goal_id=self.rng.choice(sorted(p.goals)),
-            scheduled_at=scheduled, admin_approved=p.in_reminder), "session")
+        session = await self.record(
+            BookSession(
+                mentor_id=mentor.id,
+                protege_id=p.id,
+                goal_id=self.rng.choice(sorted(p.goals)),
+                scheduled_at=scheduled,
+                admin_approved=p.in_reminder,
+            ),
+            "session",
+        )
         if session is None:
             return None
         mentor.booked[session.id] = scheduled
         outcome, absentee, notice = self.outcome(p, mentor, scheduled)
         if notice is not None:
             notice = min(notice, (scheduled - self.clock.now()) / HOUR - 1)
-            self.at(scheduled - notice * HOUR, partial(self.end_session, p, mentor, session.id, outcome, None,
-                                                       round(notice, 1)))
+            self.at(
+                scheduled - notice * HOUR,
+                partial(self.end_session, p, mentor, session.id, outcome, None, round(notice, 1)),
+            )
         else:
-            self.at(scheduled + session.duration_minutes * timedelta(minutes=1),
-                    partial(self.end_session, p, mentor, session.id, outcome, absentee, None))
+            self.at(
+                scheduled + session.duration_minutes * timedelta(minutes=1),
+                partial(self.end_session, p, mentor, session.id, outcome, absentee, None),
+            )
         return session
 
-    def outcome(self, p: _Protege, m: _Mentor, scheduled: datetime) -> tuple[SessionStatus, Absentee | None, float | None]:
+    def outcome(
+        self, p: _Protege, m: _Mentor, scheduled: datetime
+    ) -> tuple[SessionStatus, Absentee | None, float | None]:
         roll = self.rng.random()
         if p.misses_from and scheduled >= p.misses_from and p.misses_left:
             p.misses_left -= 1
@@ -630,13 +900,23 @@ class _Simulation:
             return SessionStatus.NO_SHOW, self.rng.choice((Absentee.PROTEGE, Absentee.MENTOR, Absentee.BOTH)), None
         return SessionStatus.ATTENDED, None, None
 
-    async def end_session(self, p: _Protege, m: _Mentor, session_id: int, outcome: SessionStatus,
-                          absentee: Absentee | None, notice: float | None) -> None:
+    async def end_session(
+        self,
+        p: _Protege,
+        m: _Mentor,
+        session_id: int,
+        outcome: SessionStatus,
+        absentee: Absentee | None,
+        notice: float | None,
+    ) -> None:
         rng = self.rng
         m.booked.pop(session_id, None)
         if outcome is SessionStatus.ATTENDED and not p.active(self.clock.now()):
             outcome, notice = SessionStatus.CANCELLED, 0.0  # they drifted away or went quiet meanwhile
-        session = await self.record(RecordSessionOutcome(session_id=session_id, outcome=outcome, absentee=absentee, notice_hours=notice), "session_outcome")
+        session = await self.record(
+            RecordSessionOutcome(session_id=session_id, outcome=outcome, absentee=absentee, notice_hours=notice),
+            "session_outcome",
+        )
         if session is None:
             return  # cancelled already, when the mentor was suspended or removed
         if outcome is SessionStatus.ATTENDED:
@@ -694,8 +974,7 @@ class _Simulation:
     async def respond(self, recipient: _Mentor | _Protege, message_id: int) -> None:
         now = self.clock.now()
         if recipient.active(now) if isinstance(recipient, _Protege) else not recipient.removed(now):
-            await self.record(RespondToMessage(message_id=message_id),
-                              "response")
+            await self.record(RespondToMessage(message_id=message_id), "response")
 
     async def check_in(self, p: _Protege) -> None:
         """A mentor writes to a protégé who has gone quiet (Protégé Code 4: respond within 48 hours)."""
@@ -714,8 +993,9 @@ class _Simulation:
             return  # a lapsing mentor lets the calendar run out
         if m.visible(now):
             starts = self.office(now + DAY, 8, 9)
-            await self.record(AddAvailability(mentor_id=m.id, starts_at=starts, ends_at=starts + 35 * DAY),
-                "availability")
+            await self.record(
+                AddAvailability(mentor_id=m.id, starts_at=starts, ends_at=starts + 35 * DAY), "availability"
+            )
         self.at(now + 28 * DAY, partial(self.open_calendar, m))
 
     async def community(self, m: _Mentor) -> None:
@@ -744,12 +1024,15 @@ class _Simulation:
         await self.decide(m.id, event, reason)
 
     async def suspend(self, m: _Mentor, until: datetime) -> None:
-        reason = self.rng.choice((
-            "Second notice: shared a mentee's contact details outside the platform (Mentor Code 4)",
-            "Second notice: missed sessions again after the first notice (Mentor Code 3)",
-        ))
-        if await self.decide(m.id, "suspend", reason, {"code_section": "Violations & Review, Second Notice"},
-                             until=until):
+        reason = self.rng.choice(
+            (
+                "Second notice: shared a mentee's contact details outside the platform (Mentor Code 4)",
+                "Second notice: missed sessions again after the first notice (Mentor Code 3)",
+            )
+        )
+        if await self.decide(
+            m.id, "suspend", reason, {"code_section": "Violations & Review, Second Notice"}, until=until
+        ):
             m.hidden.append([self.clock.now(), until + HOUR])  # the hourly sweep lifts it
             await self.cancel_sessions(m)
 
@@ -761,8 +1044,9 @@ class _Simulation:
             await self.cancel_sessions(m)
 
     async def undo_removal(self, m: _Mentor) -> None:
-        if await self.decide(m.id, "undo_removal",
-                             "The report concerned another mentor; removal undone, the earlier notice stays"):
+        if await self.decide(
+            m.id, "undo_removal", "The report concerned another mentor; removal undone, the earlier notice stays"
+        ):
             m.hidden[-1][1] = self.clock.now()
 
     async def cancel_sessions(self, m: _Mentor) -> None:
@@ -770,28 +1054,44 @@ class _Simulation:
         now = self.clock.now()
         for session_id, scheduled in sorted(m.booked.items()):
             if scheduled > now:
-                await self.record(RecordSessionOutcome(session_id=session_id, outcome=SessionStatus.CANCELLED,
-                    notice_hours=round((scheduled - now) / HOUR, 1)), "session_outcome")
+                await self.record(
+                    RecordSessionOutcome(
+                        session_id=session_id,
+                        outcome=SessionStatus.CANCELLED,
+                        notice_hours=round((scheduled - now) / HOUR, 1),
+                    ),
+                    "session_outcome",
+                )
                 del m.booked[session_id]
 
     async def approve_reschedule(self, p: _Protege) -> None:
-        if await self.decide(p.id, "approve_reschedule",
-                             "Talked it through with the protégé; rescheduling approved and sessions resume"):
+        if await self.decide(
+            p.id, "approve_reschedule", "Talked it through with the protégé; rescheduling approved and sessions resume"
+        ):
             p.in_reminder = False
 
     async def review(self, p: _Protege) -> None:
         """Protégé Code, Ineligibility: after program review, an admin restores good standing."""
-        if await self.decide(p.id, "restore_good_standing",
-                             "Program review done: agreed a weekly check-in plan with the mentor",
-                             {"program_review": "completed"}):
+        if await self.decide(
+            p.id,
+            "restore_good_standing",
+            "Program review done: agreed a weekly check-in plan with the mentor",
+            {"program_review": "completed"},
+        ):
             p.reviewed_at, p.replies_on_time = self.clock.now(), 1.0
             self.at(self.later(0.2, 1), partial(self.log_progress, p, once=True))
 
     async def grant_leave(self, p: _Protege) -> None:
         assert p.leave
         result = await grant_leave(
-            organization_id=self.organization.id, participant_id=p.id, starts_at=p.leave[0], ends_at=p.leave[1],
-            reason="Family leave agreed with the program: clocks paused", granted_by=self.admin, clock=self.clock)
+            organization_id=self.organization.id,
+            participant_id=p.id,
+            starts_at=p.leave[0],
+            ends_at=p.leave[1],
+            reason="Family leave agreed with the program: clocks paused",
+            granted_by=self.admin,
+            clock=self.clock,
+        )
         if isinstance(result, (InvalidInput, NotFound)):
             self.rejected[("leave", type(result).__name__)] += 1
 
@@ -802,7 +1102,11 @@ def _ascii(name: str) -> str:
 
 
 async def build_demo(
-    *, slug: str = "demo", size: DemoSize = DemoSize(), seed: int = DEFAULT_SEED, now: datetime,
+    *,
+    slug: str = "demo",
+    size: DemoSize = DemoSize(),
+    seed: int = DEFAULT_SEED,
+    now: datetime,
     progress: Callable[[int, int], None] | None = None,
 ) -> DemoResult:
     """Fill organization `slug` with a simulated program that ends at `now`; all or nothing.
@@ -813,24 +1117,30 @@ async def build_demo(
     """
     if problem := size.problem():
         raise DemoRefused(problem)
-    end = now.astimezone(timezone.utc)
-    start = datetime.combine((end - DAYS * DAY).date(), time(0), tzinfo=timezone.utc)
+    end = now.astimezone(UTC)
+    start = datetime.combine((end - DAYS * DAY).date(), time(0), tzinfo=UTC)
     async with transaction():
         organization = await Organization.filter(slug=slug).first()
-        if organization and await Participant.filter(
-            organization_id=organization.id, email__endswith=f"@{EMAIL_DOMAIN}"
-        ).exists():
-            raise DemoRefused(f"organization '{slug}' already has the demo's participants; "
-                              f"pass --org with another slug to build a second one")
+        if (
+            organization
+            and await Participant.filter(organization_id=organization.id, email__endswith=f"@{EMAIL_DOMAIN}").exists()
+        ):
+            raise DemoRefused(
+                f"organization '{slug}' already has the demo's participants; "
+                f"pass --org with another slug to build a second one"
+            )
         clock = FixedClock(start)
         organization = organization or await get_or_create_organization(slug, clock, name="Demo mentorship program")
-        issued = await create_token(organization=organization, role=TokenRole.ADMIN, clock=clock,
-                                    label="standing demo: the program admin")
+        issued = await create_token(
+            organization=organization, role=TokenRole.ADMIN, clock=clock, label="standing demo: the program admin"
+        )
         assert not isinstance(issued, (InvalidInput, NotFound)), issued
         simulation = _Simulation(organization, Actor.admin(issued.token.id), size, seed, start, end, progress)
         await simulation.run()
         return DemoResult(
-            organization=organization, admin_token=issued.secret, rejected=simulation.rejected,
+            organization=organization,
+            admin_token=issued.secret,
+            rejected=simulation.rejected,
             **await census(organization.id, end),
         )
 
@@ -838,8 +1148,12 @@ async def build_demo(
 async def census(organization_id: int, now: datetime) -> dict[str, dict]:
     """What an organization holds: standings and badge statuses by role, and its rows by kind."""
     standings: Counter = Counter()
-    for row in await Participant.filter(organization_id=organization_id).group_by("role", "standing").annotate(
-            n=Count("id")).values("role", "standing", "n"):
+    for row in (
+        await Participant.filter(organization_id=organization_id)
+        .group_by("role", "standing")
+        .annotate(n=Count("id"))
+        .values("role", "standing", "n")
+    ):
         standings[(Role(row["role"]).value, row["standing"])] += row["n"]
     badges: Counter = Counter()
     roles = dict(await Participant.filter(organization_id=organization_id).values_list("id", "role"))
@@ -859,7 +1173,8 @@ async def census(organization_id: int, now: datetime) -> dict[str, dict]:
     }
     for status in SessionStatus:
         rows[f"sessions_{status.value}"] = await MentorshipSession.filter(
-            organization_id=organization_id, status=status).count()
+            organization_id=organization_id, status=status
+        ).count()
     rows["notes_on_time"] = await SessionNote.filter(**sessions, on_time=True).count()
     rows["notes_late"] = await SessionNote.filter(**sessions, on_time=False).count()
     rows["feedback"] = await SessionFeedback.filter(**sessions).count()

@@ -43,5 +43,12 @@ def _rows(folder: Path) -> list[str]:
 def module_map_markdown() -> str:
     parts = []
     for package, role in PACKAGES.items():
-        parts += [f"### `{package}/` — {role}", "", "| Module | What it holds |", "|---|---|", *_rows(ROOT / package), ""]
+        parts += [
+            f"### `{package}/` — {role}",
+            "",
+            "| Module | What it holds |",
+            "|---|---|",
+            *_rows(ROOT / package),
+            "",
+        ]
     return "\n".join(parts)

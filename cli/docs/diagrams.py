@@ -1,10 +1,16 @@
 """Mermaid diagrams drawn from the machine classes; the README embeds this text."""
 
+from domain.badges.machine import BadgeMachine
 from domain.standing.machines import MACHINES
+
+# Every state machine of the Code, in the order the README shows them.
+DIAGRAMED = [*MACHINES.values(), BadgeMachine]
 
 
 def machines_markdown() -> str:
     parts = []
-    for machine in MACHINES.values():
-        parts.append(f"#### {machine.__name__} ({machine.role.value})\n\n```mermaid\n{machine:mermaid}```\n")
+    for machine in DIAGRAMED:
+        role = getattr(machine, "role", None)
+        title = f"{machine.__name__} ({role.value})" if role else machine.__name__
+        parts.append(f"#### {title}\n\n```mermaid\n{machine:mermaid}```\n")
     return "\n".join(parts)

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from dataclasses import fields
 from datetime import timedelta
+from typing import Any
 
+from domain.activity.policy import ACTIVITY_POLICY
 from domain.badges.criteria.base import Measure
 from domain.badges.policy import BADGE_POLICIES
-from domain.activity.policy import ACTIVITY_POLICY
 from domain.events.policy import WEBHOOK_POLICY
 from domain.kernel.thresholds import CountRule, Threshold
 from domain.standing.policy import STANDING_POLICY, TIME_POLICY
-
 
 ROLE_NAMES = {"mentor": "Mentor", "protege": "Protégé"}
 
@@ -34,34 +34,48 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def _code_policy(title: str, name: str, policy: object) -> list[str]:
-    rows = [f"### {title}: `{name}`, version `{policy.version}`", "",  # type: ignore[attr-defined]
-            "| Setting | Value | Where it comes from |", "|---|---|---|"]
+def _code_policy(title: str, name: str, policy: Any) -> list[str]:
+    rows = [
+        f"### {title}: `{name}`, version `{policy.version}`",
+        "",
+        "| Setting | Value | Where it comes from |",
+        "|---|---|---|",
+    ]
     for item in fields(policy):  # type: ignore[arg-type]
         value = getattr(policy, item.name)
         if isinstance(value, Threshold):
             rows.append(f"| `{item.name}` | {duration(value.value)} | {_cell(value.source)} |")
         elif isinstance(value, CountRule):
-            rows.append(f"| `{item.name}` | {value.count} within {duration(value.window.value)} | "
-                        f"{_cell(value.window.source)} |")
+            rows.append(
+                f"| `{item.name}` | {value.count} within {duration(value.window.value)} | "
+                f"{_cell(value.window.source)} |"
+            )
     return rows + [""]
 
 
 def _badge_policy(policy) -> list[str]:
-    rows = [f"### {ROLE_NAMES[policy.role.value]} badge: version `{policy.version}`", "",
-            "| Criterion (override key) | Requirement | Measure | Threshold | Window | Where it comes from |",
-            "|---|---|---|---|---|---|"]
+    rows = [
+        f"### {ROLE_NAMES[policy.role.value]} badge: version `{policy.version}`",
+        "",
+        "| Criterion (override key) | Requirement | Measure | Threshold | Window | Where it comes from |",
+        "|---|---|---|---|---|---|",
+    ]
     for c in policy.criteria:
         threshold = f"{c.threshold:.0%} (`{c.threshold:g}`)" if c.measure is Measure.RATE else f"{c.threshold:g}"
         window = duration(c.window) if c.window else "none"
-        rows.append(f"| `{c.key}` | {_cell(c.description)} | {c.measure.value} | {threshold} | {window} | "
-                    f"{_cell(c.source)} |")
+        rows.append(
+            f"| `{c.key}` | {_cell(c.description)} | {c.measure.value} | {threshold} | {window} | {_cell(c.source)} |"
+        )
     return rows + [""]
 
 
 def _webhook_policy() -> list[str]:
-    rows = [f"### Webhook delivery (operations, not the Code): `WEBHOOK_POLICY`, version `{WEBHOOK_POLICY.version}`", "",
-            "| Setting | Value |", "|---|---|"]
+    rows = [
+        f"### Webhook delivery (operations, not the Code): `WEBHOOK_POLICY`, version `{WEBHOOK_POLICY.version}`",
+        "",
+        "| Setting | Value |",
+        "|---|---|",
+    ]
     for item in fields(WEBHOOK_POLICY):
         value = getattr(WEBHOOK_POLICY, item.name)
         if item.name != "version":
@@ -71,12 +85,12 @@ def _webhook_policy() -> list[str]:
 
 def policy_markdown() -> str:
     """Every threshold Standing enforces, with its value and source, as Markdown tables."""
-    rows = ["## Standing, activity and time rules (`domain/policy.py`)", ""]
+    rows = ["## Standing, activity and time rules (`domain/standing/policy.py`, `domain/activity/policy.py`)", ""]
     rows += _code_policy("Standing machines", "STANDING_POLICY", STANDING_POLICY)
     rows += _code_policy("Activity windows", "ACTIVITY_POLICY", ACTIVITY_POLICY)
     rows += _code_policy("Time-based rules and nudges", "TIME_POLICY", TIME_POLICY)
     rows += _webhook_policy()
-    rows += ["## Accountability Badges (`domain/badge_policy.py`)", ""]
+    rows += ["## Accountability Badges (`domain/badges/criteria/`)", ""]
     for policy in BADGE_POLICIES.values():
         rows += _badge_policy(policy)
     return "\n".join(rows)

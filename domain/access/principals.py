@@ -9,9 +9,9 @@ from domain.kernel.actors import Actor, ActorKind
 
 
 class TokenRole(str, Enum):
-    ADMIN = "admin"          # runs mutations inside its organization
+    ADMIN = "admin"  # runs mutations inside its organization
     PARTICIPANT = "participant"  # sees only its own participant
-    PARTNER = "partner"      # reads standing in its organization, never contact details
+    PARTNER = "partner"  # reads standing in its organization, never contact details
 
 
 class PartnerCannotAct(Exception):

@@ -28,21 +28,31 @@ class IssuedToken:
 
 
 async def create_token(
-    *, organization: Organization, role: TokenRole, clock: Clock,
-    participant_id: int | None = None, label: str = "",
+    *,
+    organization: Organization,
+    role: TokenRole,
+    clock: Clock,
+    participant_id: int | None = None,
+    label: str = "",
 ) -> IssuedToken | InvalidInput | NotFound:
     if role is TokenRole.PARTICIPANT and participant_id is None:
         return InvalidInput("participant", "a participant token needs the participant it acts for")
     if role is not TokenRole.PARTICIPANT and participant_id is not None:
         return InvalidInput("participant", "only participant tokens name a participant")
-    if participant_id is not None and not await Participant.filter(
-        id=participant_id, organization_id=organization.id
-    ).exists():
+    if (
+        participant_id is not None
+        and not await Participant.filter(id=participant_id, organization_id=organization.id).exists()
+    ):
         return NotFound("Participant", str(participant_id))
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = await ApiToken.create(
-        organization=organization, role=role.value, participant_id=participant_id, label=label,
-        prefix=secret[: len(TOKEN_PREFIX) + 6], secret_hash=hash_secret(secret), created_at=clock.now(),
+        organization=organization,
+        role=role.value,
+        participant_id=participant_id,
+        label=label,
+        prefix=secret[: len(TOKEN_PREFIX) + 6],
+        secret_hash=hash_secret(secret),
+        created_at=clock.now(),
     )
     return IssuedToken(token, secret)
 
@@ -60,8 +70,9 @@ class TokenCache:
     cache with junk), and at most `maxsize` of them: the oldest go first.
     """
 
-    def __init__(self, ttl: float = TOKEN_CACHE_SECONDS, *, maxsize: int = 10_000,
-                 now: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, ttl: float = TOKEN_CACHE_SECONDS, *, maxsize: int = 10_000, now: Callable[[], float] = time.monotonic
+    ) -> None:
         self.ttl, self.maxsize, self.now = ttl, maxsize, now
         self._entries: dict[str, tuple[float, Principal]] = {}
 
@@ -107,8 +118,11 @@ async def authenticate(secret: str) -> Principal | None:
     secret_hash = hash_secret(secret)
     if (principal := TOKENS.get(secret_hash)) is not None:
         return principal
-    tokens = await ApiToken.filter(secret_hash=secret_hash, revoked_at=None).limit(1).values_list(
-        "id", "role", "organization_id", "participant_id")
+    tokens = (
+        await ApiToken.filter(secret_hash=secret_hash, revoked_at=None)
+        .limit(1)
+        .values_list("id", "role", "organization_id", "participant_id")
+    )
     if not tokens:
         return None
     token_id, role, organization_id, participant_id = tokens[0]

@@ -27,7 +27,9 @@ class CreateServiceOffering:
     duration_minutes: int = 60
 
 
-async def add_availability(acting: Acting, cmd: AddAvailability, clock: Clock) -> AvailabilityWindow | ActivityRejection:
+async def add_availability(
+    acting: Acting, cmd: AddAvailability, clock: Clock
+) -> AvailabilityWindow | ActivityRejection:
     if cmd.ends_at <= cmd.starts_at:
         return InvalidInput("endsAt", "must be after startsAt")
     if cmd.ends_at <= clock.now():
@@ -37,8 +39,9 @@ async def add_availability(acting: Acting, cmd: AddAvailability, clock: Clock) -
         return mentor
     if not acting.may_act_for(cmd.mentor_id):
         return NotPermitted("only the mentor or an admin may set this calendar")
-    return await AvailabilityWindow.create(mentor_id=cmd.mentor_id, starts_at=cmd.starts_at, ends_at=cmd.ends_at,
-                                           created_at=clock.now())
+    return await AvailabilityWindow.create(
+        mentor_id=cmd.mentor_id, starts_at=cmd.starts_at, ends_at=cmd.ends_at, created_at=clock.now()
+    )
 
 
 async def create_service_offering(
@@ -56,6 +59,9 @@ async def create_service_offering(
     if not acting.may_act_for(cmd.mentor_id):
         return NotPermitted("only the mentor or an admin may create this offering")
     return await ServiceOffering.create(
-        mentor_id=cmd.mentor_id, title=cmd.title.strip(), description=cmd.description.strip(),
-        duration_minutes=cmd.duration_minutes, created_at=clock.now(),
+        mentor_id=cmd.mentor_id,
+        title=cmd.title.strip(),
+        description=cmd.description.strip(),
+        duration_minutes=cmd.duration_minutes,
+        created_at=clock.now(),
     )

@@ -26,5 +26,6 @@ async def record_community_event(
         return NotFound("Participant", str(cmd.participant_id))
     if not acting.may_act_for(cmd.participant_id):
         return NotPermitted("participants record their own attendance")
-    return await CommunityAttendance.create(participant_id=cmd.participant_id, kind=cmd.kind, title=cmd.title.strip(),
-                                            attended_at=clock.now())
+    return await CommunityAttendance.create(
+        participant_id=cmd.participant_id, kind=cmd.kind, title=cmd.title.strip(), attended_at=clock.now()
+    )

@@ -11,8 +11,18 @@ from domain.deadlines.schedule import schedule
 from domain.kernel.clock import Clock
 from domain.kernel.roles import Role
 from domain.models import (
-    AvailabilityWindow, CommunityAttendance, DeadlineKind, Goal, GoalProgress, MentorshipSession, Message,
-    Participant, ServiceOffering, SessionFeedback, SessionNote, SessionStatus,
+    AvailabilityWindow,
+    CommunityAttendance,
+    DeadlineKind,
+    Goal,
+    GoalProgress,
+    MentorshipSession,
+    Message,
+    Participant,
+    ServiceOffering,
+    SessionFeedback,
+    SessionNote,
+    SessionStatus,
 )
 from domain.standing.policy import TIME_POLICY
 from domain.standing.rules.missed_sessions import missed_sessions_reminder
@@ -58,8 +68,11 @@ async def _parties(row: object) -> tuple[list[int], list[int]]:
             return [row.sender_id], []
         case SessionNote() | SessionFeedback():
             session = await MentorshipSession.get(id=row.session_id)
-            return ([session.mentor_id], [session.mentor_id]) if isinstance(row, SessionNote) else (
-                [session.protege_id], [session.protege_id])
+            return (
+                ([session.mentor_id], [session.mentor_id])
+                if isinstance(row, SessionNote)
+                else ([session.protege_id], [session.protege_id])
+            )
         case CommunityAttendance():
             return [row.participant_id], [row.participant_id]
         case AvailabilityWindow() | ServiceOffering():

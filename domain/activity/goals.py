@@ -45,8 +45,10 @@ class LogGoalProgress:
 async def create_goal(acting: Acting, cmd: CreateGoal, clock: Clock) -> Goal | ActivityRejection:
     now, goal = clock.now(), cmd.goal
     problem = first_problem(
-        text_problem(goal.specific, "specific"), text_problem(goal.measurable, "measurable"),
-        text_problem(goal.achievable, "achievable", 2000), text_problem(goal.relevant, "relevant", 2000),
+        text_problem(goal.specific, "specific"),
+        text_problem(goal.measurable, "measurable"),
+        text_problem(goal.achievable, "achievable", 2000),
+        text_problem(goal.relevant, "relevant", 2000),
         InvalidInput("dueOn", "a time-bound goal is due in the future") if goal.due_on <= now.date() else None,
     )
     if problem:
@@ -61,9 +63,17 @@ async def create_goal(acting: Acting, cmd: CreateGoal, clock: Clock) -> Goal | A
     if not (acting.may_act_for(cmd.protege_id) or (cmd.mentor_id is not None and acting.may_act_for(cmd.mentor_id))):
         return NotPermitted("only the protégé, their mentor or an admin may create this goal")
     return await Goal.create(
-        organization_id=acting.organization_id, protege_id=cmd.protege_id, mentor_id=cmd.mentor_id,
-        specific=goal.specific.strip(), measurable=goal.measurable.strip(), achievable=goal.achievable.strip(),
-        relevant=goal.relevant.strip(), due_on=goal.due_on, status=GoalStatus.ACTIVE, created_at=now, updated_at=now,
+        organization_id=acting.organization_id,
+        protege_id=cmd.protege_id,
+        mentor_id=cmd.mentor_id,
+        specific=goal.specific.strip(),
+        measurable=goal.measurable.strip(),
+        achievable=goal.achievable.strip(),
+        relevant=goal.relevant.strip(),
+        due_on=goal.due_on,
+        status=GoalStatus.ACTIVE,
+        created_at=now,
+        updated_at=now,
     )
 
 
@@ -97,6 +107,9 @@ async def log_goal_progress(acting: Acting, cmd: LogGoalProgress, clock: Clock) 
     if author not in {goal.protege_id, goal.mentor_id}:
         return InvalidInput("authorId", "progress is logged by the goal's protégé or mentor")
     return await GoalProgress.create(
-        goal_id=goal.id, author_id=author, note=cmd.note.strip(), percent_complete=cmd.percent_complete,
+        goal_id=goal.id,
+        author_id=author,
+        note=cmd.note.strip(),
+        percent_complete=cmd.percent_complete,
         created_at=clock.now(),
     )

@@ -32,8 +32,11 @@ async def send_message(acting: Acting, cmd: SendMessage, clock: Clock) -> Messag
         return NotPermitted("participants send messages as themselves")
     now = clock.now()
     return await Message.create(
-        organization_id=acting.organization_id, sender_id=cmd.sender_id, recipient_id=cmd.recipient_id,
-        sent_at=now, respond_by=now + ACTIVITY_POLICY.response_window.value,
+        organization_id=acting.organization_id,
+        sender_id=cmd.sender_id,
+        recipient_id=cmd.recipient_id,
+        sent_at=now,
+        respond_by=now + ACTIVITY_POLICY.response_window.value,
     )
 
 

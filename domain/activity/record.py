@@ -14,19 +14,41 @@ from domain.activity.acting import Acting
 from domain.activity.calendar import AddAvailability, CreateServiceOffering, add_availability, create_service_offering
 from domain.activity.community import RecordCommunityEvent, record_community_event
 from domain.activity.consequences import after_activity
-from domain.activity.goals import CreateGoal, LogGoalProgress, SetGoalStatus, create_goal, log_goal_progress, set_goal_status
+from domain.activity.goals import (
+    CreateGoal,
+    LogGoalProgress,
+    SetGoalStatus,
+    create_goal,
+    log_goal_progress,
+    set_goal_status,
+)
 from domain.activity.messages import RespondToMessage, SendMessage, respond_to_message, send_message
 from domain.activity.sessions import (
-    BookSession, RecordSessionOutcome, SubmitSessionFeedback, SubmitSessionNote, book_session, record_session_outcome,
-    submit_session_feedback, submit_session_note,
+    BookSession,
+    RecordSessionOutcome,
+    SubmitSessionFeedback,
+    SubmitSessionNote,
+    book_session,
+    record_session_outcome,
+    submit_session_feedback,
+    submit_session_note,
 )
 from domain.infra.db import in_fresh_transaction
 from domain.kernel.clock import Clock
 from domain.kernel.rejections import ActivityRejection, InvalidInput, NotFound, NotPermitted
 
 ActivityCommand = (
-    CreateGoal | SetGoalStatus | LogGoalProgress | AddAvailability | CreateServiceOffering | BookSession
-    | RecordSessionOutcome | SubmitSessionNote | SubmitSessionFeedback | SendMessage | RespondToMessage
+    CreateGoal
+    | SetGoalStatus
+    | LogGoalProgress
+    | AddAvailability
+    | CreateServiceOffering
+    | BookSession
+    | RecordSessionOutcome
+    | SubmitSessionNote
+    | SubmitSessionFeedback
+    | SendMessage
+    | RespondToMessage
     | RecordCommunityEvent
 )
 Handler = Callable[[Acting, Any, Clock], Awaitable[Any]]
@@ -55,9 +77,7 @@ class _Refused(Exception):
         self.rejection = rejection
 
 
-async def record_activity(
-    acting: Acting, command: ActivityCommand, *, clock: Clock, evaluate: bool = True
-) -> Any:
+async def record_activity(acting: Acting, command: ActivityCommand, *, clock: Clock, evaluate: bool = True) -> Any:
     """The stored row, or a typed rejection. `evaluate=False` leaves badges to a later bulk evaluation
     (`standing import` and the demo evaluate once, at the end)."""
     handler = HANDLERS[type(command)]

@@ -15,7 +15,14 @@ from domain.kernel.clock import Clock
 from domain.kernel.rejections import ActivityRejection, InvalidInput, NotFound, NotPermitted
 from domain.kernel.roles import Role
 from domain.models import (
-    Absentee, Goal, GoalStatus, MentorshipSession, Participant, SessionFeedback, SessionNote, SessionStatus,
+    Absentee,
+    Goal,
+    GoalStatus,
+    MentorshipSession,
+    Participant,
+    SessionFeedback,
+    SessionNote,
+    SessionStatus,
 )
 from domain.standing.machines import is_hidden, needs_booking_approval
 
@@ -76,9 +83,14 @@ async def book_session(acting: Acting, cmd: BookSession, clock: Clock) -> Mentor
     if needs_booking_approval(Role.PROTEGE, protege.standing) and not (acting.is_admin and cmd.admin_approved):
         return NotPermitted("the protégé is in reminder standing: booking needs an admin's approval")
     return await MentorshipSession.create(
-        organization_id=acting.organization_id, mentor_id=cmd.mentor_id, protege_id=cmd.protege_id,
-        goal_id=cmd.goal_id, scheduled_at=cmd.scheduled_at, duration_minutes=cmd.duration_minutes,
-        status=SessionStatus.BOOKED, approved_by="admin" if cmd.admin_approved and acting.is_admin else None,
+        organization_id=acting.organization_id,
+        mentor_id=cmd.mentor_id,
+        protege_id=cmd.protege_id,
+        goal_id=cmd.goal_id,
+        scheduled_at=cmd.scheduled_at,
+        duration_minutes=cmd.duration_minutes,
+        status=SessionStatus.BOOKED,
+        approved_by="admin" if cmd.admin_approved and acting.is_admin else None,
         booked_at=clock.now(),
     )
 
@@ -110,7 +122,7 @@ async def record_session_outcome(
     if outcome in {SessionStatus.ATTENDED, SessionStatus.NO_SHOW} and now < session.scheduled_at:
         return InvalidInput("outcome", "a session is attended or missed only once it has started")
     session.status, session.outcome_at = outcome, now
-    session.absentee = cmd.absentee if outcome is SessionStatus.NO_SHOW else None
+    session.absentee = cmd.absentee if outcome is SessionStatus.NO_SHOW else None  # type: ignore[assignment]
     session.notice_hours = cmd.notice_hours if ended_early else None
     if outcome is SessionStatus.ATTENDED:
         session.notes_due_at = session_end(session) + ACTIVITY_POLICY.notes_due.value
@@ -132,7 +144,10 @@ async def submit_session_note(acting: Acting, cmd: SubmitSessionNote, clock: Clo
         return NotPermitted("this session already has notes")
     now = clock.now()
     return await SessionNote.create(
-        session_id=session.id, body=cmd.body.strip(), submitted_at=now, on_time=now <= session.notes_due_at
+        session_id=session.id,
+        body=cmd.body.strip(),
+        submitted_at=now,
+        on_time=session.notes_due_at is not None and now <= session.notes_due_at,
     )
 
 
@@ -152,5 +167,6 @@ async def submit_session_feedback(
         return NotPermitted("feedback is given for attended sessions")
     if await SessionFeedback.filter(session_id=session.id).exists():
         return NotPermitted("this session already has feedback")
-    return await SessionFeedback.create(session_id=session.id, body=cmd.body.strip(), rating=cmd.rating,
-                                        submitted_at=clock.now())
+    return await SessionFeedback.create(
+        session_id=session.id, body=cmd.body.strip(), rating=cmd.rating, submitted_at=clock.now()
+    )

@@ -24,8 +24,12 @@ async def notes_lapse(d: Deadline, p: Participant, now: datetime, dry_run: bool)
     return Firing("no change (notes in on time)" if on_time else "lapsed (counted in the session-reporting metric)")
 
 
-def nudge(kind: str, text: str, outstanding: Callable[[Deadline], Awaitable[bool]],
-          window_end: Callable[[Deadline], Awaitable[datetime]]) -> DeadlineRule:
+def nudge(
+    kind: str,
+    text: str,
+    outstanding: Callable[[Deadline], Awaitable[bool]],
+    window_end: Callable[[Deadline], Awaitable[datetime]],
+) -> DeadlineRule:
     async def rule(d: Deadline, p: Participant, now: datetime, dry_run: bool) -> Firing:
         if not await outstanding(d):
             return Firing("no nudge (already done)")
@@ -33,12 +37,29 @@ def nudge(kind: str, text: str, outstanding: Callable[[Deadline], Awaitable[bool
             return Firing(f"would nudge: {text}")
         try:
             async with transaction() as conn:
-                await Nudge.create(using_db=conn, key=d.key, participant_id=p.id, kind=kind, subject_id=d.subject_id,
-                                   message=text, window_ends_at=await window_end(d), created_at=now)
-                await outbox.record([outbox.NewEvent(
-                    type=outbox.NUDGE_CREATED, organization_id=p.organization_id, participant_id=p.id,
-                    event=kind, reason_code=f"{kind}_nudge", occurred_at=now,
-                )], conn)
+                await Nudge.create(
+                    using_db=conn,
+                    key=d.key,
+                    participant_id=p.id,
+                    kind=kind,
+                    subject_id=d.subject_id,
+                    message=text,
+                    window_ends_at=await window_end(d),
+                    created_at=now,
+                )
+                await outbox.record(
+                    [
+                        outbox.NewEvent(
+                            type=outbox.NUDGE_CREATED,
+                            organization_id=p.organization_id,
+                            participant_id=p.id,
+                            event=kind,
+                            reason_code=f"{kind}_nudge",
+                            occurred_at=now,
+                        )
+                    ],
+                    conn,
+                )
         except IntegrityError:
             return Firing("no nudge (already nudged)")
         await outbox.announce()

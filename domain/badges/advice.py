@@ -27,8 +27,9 @@ class Advice:
 
 
 class AdviceKind(Protocol):
-    async def advise(self, participant_id: int, criterion: "Criterion", item: dict[str, Any],
-                     now: datetime) -> Advice | None: ...
+    async def advise(
+        self, participant_id: int, criterion: Criterion, item: dict[str, Any], now: datetime
+    ) -> Advice | None: ...
 
 
 def _ordinal(n: int) -> str:
@@ -43,11 +44,11 @@ def _future(when: datetime | None, now: datetime) -> datetime | None:
 class CountInWindow:
     """A count over a rolling window: say when the counted thing that keeps it met ages out."""
 
-    noun: str    # what is counted, e.g. "attended session"
+    noun: str  # what is counted, e.g. "attended session"
     action: str  # what to do, e.g. "attend another session"
     times: Callable[[int, datetime, datetime], Awaitable[list[datetime]]]  # (participant, since, now), newest first
 
-    async def advise(self, participant_id: int, c: "Criterion", item: dict[str, Any], now: datetime) -> Advice | None:
+    async def advise(self, participant_id: int, c: Criterion, item: dict[str, Any], now: datetime) -> Advice | None:
         assert c.window is not None
         times = await self.times(participant_id, now - c.window, now)
         needed, span = int(c.threshold), c.window.days
@@ -55,13 +56,21 @@ class CountInWindow:
             lapses_at = times[needed - 1] + c.window
             if lapses_at - now > ABOUT_TO_LAPSE:
                 return None
-            return Advice(c.key, f"Your {_ordinal(needed)} {self.noun} in {span} days ages out on "
-                                 f"{lapses_at:%d %B}: {self.action} by then to keep the badge.", _future(lapses_at, now))
+            return Advice(
+                c.key,
+                f"Your {_ordinal(needed)} {self.noun} in {span} days ages out on "
+                f"{lapses_at:%d %B}: {self.action} by then to keep the badge.",
+                _future(lapses_at, now),
+            )
         if item["met"]:
             return None
         missing = max(needed - len(times), 1)
-        return Advice(c.key, f"You have {len(times)} of {needed} {self.noun}s in the last {span} days: "
-                             f"{self.action}" + (f" ({missing} more)" if missing > 1 else "") + ".", None)
+        return Advice(
+            c.key,
+            f"You have {len(times)} of {needed} {self.noun}s in the last {span} days: "
+            f"{self.action}" + (f" ({missing} more)" if missing > 1 else "") + ".",
+            None,
+        )
 
 
 @dataclass(frozen=True)
@@ -71,12 +80,15 @@ class RateOnTime:
     action: str
     pending: Callable[[int, datetime], Awaitable[list[datetime]]]  # due times still ahead, soonest first
 
-    async def advise(self, participant_id: int, c: "Criterion", item: dict[str, Any], now: datetime) -> Advice | None:
+    async def advise(self, participant_id: int, c: Criterion, item: dict[str, Any], now: datetime) -> Advice | None:
         if item["met"]:
             return None
         upcoming = await self.pending(participant_id, now)
-        return Advice(c.key, f"{self.action.capitalize()} ({c.shown(item.get('value'))}).",
-                      _future(upcoming[0] if upcoming else None, now))
+        return Advice(
+            c.key,
+            f"{self.action.capitalize()} ({c.shown(item.get('value'))}).",
+            _future(upcoming[0] if upcoming else None, now),
+        )
 
 
 @dataclass(frozen=True)
@@ -85,13 +97,15 @@ class CountOverall:
 
     action: str
 
-    async def advise(self, participant_id: int, c: "Criterion", item: dict[str, Any], now: datetime) -> Advice | None:
+    async def advise(self, participant_id: int, c: Criterion, item: dict[str, Any], now: datetime) -> Advice | None:
         if item["met"]:
             return None
         return Advice(c.key, f"{self.action.capitalize()} ({c.shown(item.get('value'))}).", None)
 
 
-async def advise(participant_id: int, policy: "BadgePolicy", evidence: list[dict[str, Any]], now: datetime) -> list[Advice]:
+async def advise(
+    participant_id: int, policy: BadgePolicy, evidence: list[dict[str, Any]], now: datetime
+) -> list[Advice]:
     """Advice for every criterion of the policy that the latest evidence shows unmet or about to lapse."""
     by_key = {item["key"]: item for item in evidence}
     advice: list[Advice] = []
@@ -100,8 +114,11 @@ async def advise(participant_id: int, policy: "BadgePolicy", evidence: list[dict
         if item is None:
             continue
         if item.get("note") and criterion.requires:  # a requirement is missing: no count makes up for it
-            advice.append(Advice(criterion.key, f"{item['note'][0].upper()}{item['note'][1:]}: "
-                                                f"{criterion.requires.remedy}.", None))
+            advice.append(
+                Advice(
+                    criterion.key, f"{item['note'][0].upper()}{item['note'][1:]}: {criterion.requires.remedy}.", None
+                )
+            )
             continue
         if (piece := await criterion.advice.advise(participant_id, criterion, item, now)) is not None:
             advice.append(piece)

@@ -23,8 +23,12 @@ async def certificate_pdf(code: str, principal: Principal) -> bytes | None:
     # The criteria in force for this organization, its overrides included, worded from their values.
     policy = await policy_for(organization.id, Role.PROTEGE)
     met = {item["key"] for item in record.criteria if item["met"]}
-    return render_certificate(CertificateContent(
-        participant_name=participant.display_name, organization_name=organization.name,
-        awarded_at=record.awarded_at or record.since,
-        criteria=[c.description for c in policy.criteria if c.key in met], verification_code=code,
-    ))
+    return render_certificate(
+        CertificateContent(
+            participant_name=participant.display_name,
+            organization_name=organization.name,
+            awarded_at=record.awarded_at or record.since,
+            criteria=[c.description for c in policy.criteria if c.key in met],
+            verification_code=code,
+        )
+    )

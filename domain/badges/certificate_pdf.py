@@ -37,10 +37,22 @@ def render_certificate(content: CertificateContent) -> bytes:
     pdf.set_font("Helvetica", "B", 24)
     pdf.cell(0, 16, _latin1(content.participant_name), align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "", 14)
-    pdf.cell(0, 10, _latin1(f"earned the Protege Accountability Badge at {content.organization_name}"),
-             align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.cell(0, 10, f"on {content.awarded_at:%d %B %Y}, by meeting every criterion:", align="C",
-             new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(
+        0,
+        10,
+        _latin1(f"earned the Protege Accountability Badge at {content.organization_name}"),
+        align="C",
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    pdf.cell(
+        0,
+        10,
+        f"on {content.awarded_at:%d %B %Y}, by meeting every criterion:",
+        align="C",
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
     pdf.set_font("Helvetica", "", 12)
     for criterion in content.criteria:
         pdf.cell(0, 8, _latin1(f"- {criterion}"), align="C", new_x="LMARGIN", new_y="NEXT")

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-
 from domain.badges.criteria.base import Criterion, Measure
 from domain.badges.machine import decide
 from domain.badges.metrics import Population
@@ -45,10 +44,14 @@ class CriterionResult:
 
     def as_json(self) -> dict[str, Any]:
         return {
-            "key": self.key, "description": self.description, "met": self.met, "value": self.value,
+            "key": self.key,
+            "description": self.description,
+            "met": self.met,
+            "value": self.value,
             "threshold": self.threshold,
             "window_start": self.window_start.isoformat() if self.window_start else None,
-            "window_end": self.window_end.isoformat(), "note": self.note,
+            "window_end": self.window_end.isoformat(),
+            "note": self.note,
         }
 
 
@@ -72,8 +75,9 @@ async def measure_population(
     return results
 
 
-def _result(criterion: Criterion, values: dict[int, float], member: int, now: datetime,
-            holders: set[int] | None) -> CriterionResult:
+def _result(
+    criterion: Criterion, values: dict[int, float], member: int, now: datetime, holders: set[int] | None
+) -> CriterionResult:
     value: float | None = values.get(member)
     if value is None and criterion.measure is Measure.COUNT:
         value = 0
@@ -81,14 +85,22 @@ def _result(criterion: Criterion, values: dict[int, float], member: int, now: da
     if criterion.requires is not None and holders is not None and member not in holders:
         met, note = False, criterion.requires.note
     return CriterionResult(
-        key=criterion.key, description=criterion.description, met=met,
-        value=round(value, 4) if value is not None else None, threshold=criterion.threshold,
-        window_start=now - criterion.window if criterion.window else None, window_end=now, note=note,
+        key=criterion.key,
+        description=criterion.description,
+        met=met,
+        value=round(value, 4) if value is not None else None,
+        threshold=criterion.threshold,
+        window_start=now - criterion.window if criterion.window else None,
+        window_end=now,
+        note=note,
     )
 
 
 async def evaluate_badges(
-    *, clock: Clock, organization_id: int | None = None, participant_ids: list[int] | None = None,
+    *,
+    clock: Clock,
+    organization_id: int | None = None,
+    participant_ids: list[int] | None = None,
 ) -> list[BadgeChange]:
     """Evaluate one organization, or just the given participants, and apply awards and revocations."""
     now = clock.now()
@@ -111,8 +123,8 @@ async def evaluate_badges(
 async def evaluate_everyone(clock: Clock) -> list[BadgeChange]:
     """The nightly run: every organization, set-based, one at a time."""
     changes: list[BadgeChange] = []
-    for organization_id in await Organization.all().values_list("id", flat=True):
-        changes += await evaluate_badges(clock=clock, organization_id=organization_id)
+    for organization in await Organization.all().only("id"):
+        changes += await evaluate_badges(clock=clock, organization_id=organization.id)
     return changes
 
 
@@ -168,8 +180,14 @@ async def _apply(
             await TransitionRecord.bulk_create(logs, using_db=conn, batch_size=500)
             await outbox.record([badge_event_row(log) for log in logs], conn)
         for log in logs:
-            await observe_after_commit(TRANSITION, machine=log.machine, from_state=log.from_state,
-                                       to_state=log.to_state, event=log.event, actor_kind=log.actor_kind)
+            await observe_after_commit(
+                TRANSITION,
+                machine=log.machine,
+                from_state=log.from_state,
+                to_state=log.to_state,
+                event=log.event,
+                actor_kind=log.actor_kind,
+            )
     if logs:
         await outbox.announce()
     return changes
@@ -177,9 +195,15 @@ async def _apply(
 
 def badge_event_row(log: TransitionRecord) -> outbox.NewEvent:
     return outbox.NewEvent(
-        type=outbox.BADGE_CHANGED, organization_id=log.organization_id, participant_id=log.participant_id,
-        machine=log.machine, event=log.event, from_state=log.from_state, to_state=log.to_state,
-        reason_code=outbox.reason_code(log.actor_kind, log.actor_id, log.event), occurred_at=log.occurred_at,
+        type=outbox.BADGE_CHANGED,
+        organization_id=log.organization_id,
+        participant_id=log.participant_id,
+        machine=log.machine,
+        event=log.event,
+        from_state=log.from_state,
+        to_state=log.to_state,
+        reason_code=outbox.reason_code(log.actor_kind, log.actor_id, log.event),
+        occurred_at=log.occurred_at,
     )
 
 
@@ -195,8 +219,17 @@ async def revoke_for_standing(participant: Participant, now: datetime, conn, act
     if record is None or decision is None:
         return False
     event, new_state = decision
-    row = badge_log_row(participant, event, record.state, new_state, record.criteria, record.policy_version,
-                        now, actor=actor, reason=f"standing became {participant.standing}: {reason}")
+    row = badge_log_row(
+        participant,
+        event,
+        record.state,
+        new_state,
+        record.criteria,
+        record.policy_version,
+        now,
+        actor=actor,
+        reason=f"standing became {participant.standing}: {reason}",
+    )
     record.state, record.since = new_state, now
     await record.save(using_db=conn)
     await row.save(using_db=conn)
@@ -205,15 +238,29 @@ async def revoke_for_standing(participant: Participant, now: datetime, conn, act
 
 
 def badge_log_row(
-    participant: Participant, event: str, from_state: str, to_state: str, evidence: Any,
-    policy_version: str, now: datetime, actor: Actor | None = None, reason: str | None = None,
+    participant: Participant,
+    event: str,
+    from_state: str,
+    to_state: str,
+    evidence: Any,
+    policy_version: str,
+    now: datetime,
+    actor: Actor | None = None,
+    reason: str | None = None,
 ) -> TransitionRecord:
     """A transition log row for a badge grant or revocation (not yet saved)."""
     actor = actor or Actor.system(BADGE_RULE)
     return TransitionRecord(
-        organization_id=participant.organization_id, participant_id=participant.id,
-        machine=f"{Role(participant.role).value}_badge", from_state=from_state, to_state=to_state, event=event,
-        actor_kind=actor.kind.value, actor_id=actor.id,
+        organization_id=participant.organization_id,
+        participant_id=participant.id,
+        machine=f"{Role(participant.role).value}_badge",
+        from_state=from_state,
+        to_state=to_state,
+        event=event,
+        actor_kind=actor.kind.value,
+        actor_id=actor.id,
         reason=reason or ("every criterion met" if event == "award" else "a criterion is no longer met"),
-        evidence={"criteria": evidence}, policy_version=policy_version, occurred_at=now,
+        evidence={"criteria": evidence},
+        policy_version=policy_version,
+        occurred_at=now,
     )

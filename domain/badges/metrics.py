@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any, cast
 
 from tortoise.expressions import Q
 from tortoise.functions import Count
 from tortoise.models import Model
+from tortoise.queryset import QuerySet
 
 from domain.kernel.roles import Role
 
@@ -25,8 +27,19 @@ class Population:
     def q(self, path: str) -> Q:
         """Filter rows whose participant at `path` (e.g. "mentor") belongs to this population."""
         if self.participant_ids is not None:
-            return Q(**{f"{path}_id__in": list(self.participant_ids)})
-        return Q(**{f"{path}__organization_id": self.organization_id, f"{path}__role": self.role})
+            return Q(**{f"{path}_id__in": list(self.participant_ids)})  # type: ignore[arg-type]
+        return Q(**{f"{path}__organization_id": self.organization_id, f"{path}__role": self.role})  # type: ignore[arg-type]
+
+
+async def times(query: QuerySet[Any], field: str, *, newest_first: bool = True) -> list[datetime]:
+    """One datetime column of the query's rows, newest (or soonest) first."""
+    ordered = query.order_by(f"-{field}" if newest_first else field)
+    return cast("list[datetime]", await ordered.values_list(field, flat=True))
+
+
+async def ids(query: QuerySet[Any], field: str) -> set[int]:
+    """One id column of the query's rows."""
+    return set(cast("list[int]", await query.values_list(field, flat=True)))
 
 
 def window_start(window: timedelta | None, now: datetime) -> datetime | None:
@@ -42,22 +55,29 @@ async def counts(model: type[Model], path: str, population: Population, *conditi
     return {row[key]: row["n"] for row in rows}
 
 
-async def distinct_counts(model: type[Model], path: str, column: str, population: Population, **filters) -> dict[int, float]:
+async def distinct_counts(
+    model: type[Model], path: str, column: str, population: Population, **filters
+) -> dict[int, float]:
     """How many distinct values of `column` each member's rows hold."""
     key = f"{path}_id"
     rows = await (
-        model.filter(population.q(path), **filters).group_by(key)
-        .annotate(n=Count(column, distinct=True)).values(key, "n")
+        model.filter(population.q(path), **filters)
+        .group_by(key)
+        .annotate(n=Count(column, distinct=True))
+        .values(key, "n")
     )
     return {row[key]: row["n"] for row in rows}
 
 
-async def rates(model: type[Model], path: str, population: Population, on_time: Q, *conditions: Q,
-                **filters) -> dict[int, float]:
+async def rates(
+    model: type[Model], path: str, population: Population, on_time: Q, *conditions: Q, **filters
+) -> dict[int, float]:
     """The share of each member's due rows that were done on time; members with nothing due are absent."""
     key = f"{path}_id"
     rows = await (
-        model.filter(population.q(path), *conditions, **filters).group_by(key)
-        .annotate(total=Count("id"), done=Count("id", _filter=on_time)).values(key, "total", "done")
+        model.filter(population.q(path), *conditions, **filters)
+        .group_by(key)
+        .annotate(total=Count("id"), done=Count("id", _filter=on_time))
+        .values(key, "total", "done")
     )
     return {row[key]: row["done"] / row["total"] for row in rows if row["total"]}

@@ -27,8 +27,8 @@ MAX_OVERRIDES_BYTES = 10_000
 
 async def policies_for(organization_id: int) -> dict[Role, BadgePolicy]:
     """The policy each role of this organization is evaluated under, its overrides included."""
-    overrides = await Organization.filter(id=organization_id).values_list("policy_overrides", flat=True)
-    return policies_with(overrides[0] if overrides else None)
+    organization = await Organization.filter(id=organization_id).only("id", "policy_overrides").first()
+    return policies_with(organization.policy_overrides if organization else None)
 
 
 async def policy_for(organization_id: int, role: Role) -> BadgePolicy:
@@ -42,11 +42,14 @@ class OverridesSet:
 
 
 def _problem(overrides: Any, reason: str) -> InvalidInput | None:
-    if not isinstance(overrides, dict) or not all(isinstance(v, dict) for v in overrides.values()) or not all(
-        isinstance(c, dict) for changes in overrides.values() for c in changes.values()
+    if (
+        not isinstance(overrides, dict)
+        or not all(isinstance(v, dict) for v in overrides.values())
+        or not all(isinstance(c, dict) for changes in overrides.values() for c in changes.values())
     ):
-        return InvalidInput("overrides", 'an object by role, then criterion: {"protege": {"session_attendance": '
-                                         '{"threshold": 4}}}')
+        return InvalidInput(
+            "overrides", 'an object by role, then criterion: {"protege": {"session_attendance": {"threshold": 4}}}'
+        )
     if len(json.dumps(overrides)) > MAX_OVERRIDES_BYTES:
         return InvalidInput("overrides", f"at most {MAX_OVERRIDES_BYTES} bytes")
     if (problem := validate_overrides(overrides)) is not None:
@@ -61,8 +64,8 @@ async def set_badge_overrides(
     if (problem := _problem(overrides, reason)) is not None:
         return problem
     # Roles and criteria left empty change nothing; storing them would only change the version's hash.
-    kept = {role: {k: c for k, c in changes.items() if c} for role, changes in overrides.items()}
-    kept = {role: changes for role, changes in kept.items() if changes} or None
+    trimmed = {role: {k: c for k, c in changes.items() if c} for role, changes in overrides.items()}
+    kept = {role: changes for role, changes in trimmed.items() if changes} or None
     policies = policies_with(kept)
     async with transaction() as conn:
         organization = await Organization.filter(id=organization_id).select_for_update().using_db(conn).first()
@@ -71,8 +74,14 @@ async def set_badge_overrides(
         previous = organization.policy_overrides
         await Organization.filter(id=organization_id).using_db(conn).update(policy_overrides=kept)
         change = await BadgePolicyChange.create(
-            using_db=conn, organization_id=organization_id, actor_kind=actor.kind.value, actor_id=actor.id,
-            reason=reason.strip(), previous=previous, overrides=kept,
-            versions={role.value: policy.version for role, policy in policies.items()}, occurred_at=clock.now(),
+            using_db=conn,
+            organization_id=organization_id,
+            actor_kind=actor.kind.value,
+            actor_id=actor.id,
+            reason=reason.strip(),
+            previous=previous,
+            overrides=kept,
+            versions={role.value: policy.version for role, policy in policies.items()},
+            occurred_at=clock.now(),
         )
     return OverridesSet(change=change, policies=policies)

@@ -26,17 +26,17 @@ class BadgePolicy:
     def criterion(self, key: str) -> Criterion:
         return next(c for c in self.criteria if c.key == key)
 
-    def stretched(self, paused: timedelta) -> "BadgePolicy":
+    def stretched(self, paused: timedelta) -> BadgePolicy:
         """The same policy with every rolling window longer by time spent on excused leave."""
-        return replace(self, criteria=tuple(
-            replace(c, window=c.window + paused) if c.window else c for c in self.criteria
-        ))
+        return replace(
+            self, criteria=tuple(replace(c, window=c.window + paused) if c.window else c for c in self.criteria)
+        )
 
     @property
     def longest_window(self) -> timedelta:
         return max((c.window for c in self.criteria if c.window), default=timedelta(0))
 
-    def with_overrides(self, overrides: dict[str, Any] | None) -> "BadgePolicy":
+    def with_overrides(self, overrides: dict[str, Any] | None) -> BadgePolicy:
         """An organization's values on top of the Code's; the version names the override set."""
         mine = (overrides or {}).get(self.role.value) or {}
         if not mine:

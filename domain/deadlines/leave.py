@@ -6,15 +6,21 @@ from datetime import datetime, timedelta
 
 from domain.kernel.actors import Actor
 from domain.kernel.clock import Clock
-from domain.models import ExcusedLeave, Participant
 from domain.kernel.rejections import InvalidInput, NotFound
+from domain.models import ExcusedLeave, Participant
 
 MAX_LEAVE = timedelta(days=365)
 
 
 async def grant_leave(
-    *, organization_id: int, participant_id: int, starts_at: datetime, ends_at: datetime, reason: str,
-    granted_by: Actor, clock: Clock,
+    *,
+    organization_id: int,
+    participant_id: int,
+    starts_at: datetime,
+    ends_at: datetime,
+    reason: str,
+    granted_by: Actor,
+    clock: Clock,
 ) -> ExcusedLeave | InvalidInput | NotFound:
     if not reason.strip():
         return InvalidInput("reason", "every admin action needs a reason")
@@ -25,8 +31,12 @@ async def grant_leave(
     if not await Participant.filter(id=participant_id, organization_id=organization_id).exists():
         return NotFound("Participant", str(participant_id))
     return await ExcusedLeave.create(
-        participant_id=participant_id, starts_at=starts_at, ends_at=ends_at, reason=reason.strip(),
-        granted_by=granted_by.id, created_at=clock.now(),
+        participant_id=participant_id,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        reason=reason.strip(),
+        granted_by=granted_by.id,
+        created_at=clock.now(),
     )
 
 

@@ -46,8 +46,14 @@ def deadline_key(kind: DeadlineKind, participant_id: int, subject_id: int | None
 
 
 async def schedule(
-    kind: DeadlineKind, participant_id: int, due_at: datetime, now: datetime,
-    *, subject_id: int | None = None, rearm: bool = False, conn=None,
+    kind: DeadlineKind,
+    participant_id: int,
+    due_at: datetime,
+    now: datetime,
+    *,
+    subject_id: int | None = None,
+    rearm: bool = False,
+    conn=None,
 ) -> Deadline:
     """Create the deadline, or move it if it is still pending. With `rearm`, a fired one is re-armed too
     (the inactivity horizon moves on with every activity); otherwise a fired deadline stays fired."""
@@ -56,16 +62,25 @@ async def schedule(
     if existing is None:
         try:
             deadline = await Deadline.create(
-                using_db=conn, key=key, kind=kind, participant_id=participant_id, subject_id=subject_id,
-                due_at=due_at, base_due_at=due_at, armed_at=now, created_at=now,
+                using_db=conn,
+                key=key,
+                kind=kind,
+                participant_id=participant_id,
+                subject_id=subject_id,
+                due_at=due_at,
+                base_due_at=due_at,
+                armed_at=now,
+                created_at=now,
             )
         except IntegrityError:  # created concurrently: the other writer's row stands
             return await Deadline.filter(key=key).using_db(conn).get()
         await _notify(deadline)
         return deadline
     if (existing.fired_at is None or rearm) and existing.base_due_at != due_at:
-        await Deadline.filter(id=existing.id).using_db(conn).update(
-            due_at=due_at, base_due_at=due_at, armed_at=now, fired_at=None, outcome=None
+        await (
+            Deadline.filter(id=existing.id)
+            .using_db(conn)
+            .update(due_at=due_at, base_due_at=due_at, armed_at=now, fired_at=None, outcome=None)
         )
         existing.due_at, existing.base_due_at, existing.armed_at = due_at, due_at, now
         existing.fired_at = existing.outcome = None
@@ -88,6 +103,9 @@ async def due(now: datetime, limit: int | None) -> list[Deadline]:
 
 async def mark_fired(deadline: Deadline, now: datetime, outcome: str, conn=None) -> bool:
     """Record the firing once; False when another run already did."""
-    return await Deadline.filter(id=deadline.id, fired_at=None, due_at=deadline.due_at).using_db(conn).update(
-        fired_at=now, outcome=outcome[:200]
-    ) == 1
+    return (
+        await Deadline.filter(id=deadline.id, fired_at=None, due_at=deadline.due_at)
+        .using_db(conn)
+        .update(fired_at=now, outcome=outcome[:200])
+        == 1
+    )

@@ -11,14 +11,14 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from domain.kernel.clock import Clock
-from domain.infra.db import in_fresh_transaction
-from domain.deadlines.schedule import due, mark_fired, postpone
-from domain.deadlines.leave import paused_due_at
-from domain.models import Deadline, Participant
-from domain.infra.observe import DEADLINE_FIRED, SWEEP, observe
 from domain.deadlines.firing import Firing
+from domain.deadlines.leave import paused_due_at
 from domain.deadlines.registry import DEADLINE_RULES
+from domain.deadlines.schedule import due, mark_fired, postpone
+from domain.infra.db import in_fresh_transaction
+from domain.infra.observe import DEADLINE_FIRED, SWEEP, observe
+from domain.kernel.clock import Clock
+from domain.models import Deadline, Participant
 
 BATCH = 500
 

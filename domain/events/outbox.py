@@ -62,7 +62,8 @@ async def _plan_deliveries(rows: list[OutboxEvent], conn) -> None:
     endpoints = await WebhookEndpoint.filter(organization_id__in=organizations).using_db(conn)
     deliveries = [
         WebhookDelivery(endpoint_id=e.id, event_id=r.id, next_attempt_at=r.occurred_at, created_at=r.occurred_at)
-        for r in rows for e in endpoints
+        for r in rows
+        for e in endpoints
         if e.organization_id == r.organization_id and (not e.event_types or r.type in e.event_types)
     ]
     if deliveries:
@@ -70,8 +71,12 @@ async def _plan_deliveries(rows: list[OutboxEvent], conn) -> None:
 
 
 async def events_after(
-    cursor: int, *, organization_id: int, participant_id: int | None = None,
-    types: Sequence[str] | None = None, limit: int = 500,
+    cursor: int,
+    *,
+    organization_id: int,
+    participant_id: int | None = None,
+    types: Sequence[str] | None = None,
+    limit: int = 500,
 ) -> list[OutboxEvent]:
     query = OutboxEvent.filter(id__gt=cursor, organization_id=organization_id)
     if participant_id is not None:
@@ -82,16 +87,22 @@ async def events_after(
 
 
 async def latest_id() -> int:
-    last = await OutboxEvent.all().order_by("-id").limit(1).values_list("id", flat=True)
-    return int(last[0]) if last else 0
+    last = await OutboxEvent.all().order_by("-id").first()
+    return int(last.id) if last else 0
 
 
 def as_message(event: OutboxEvent) -> dict[str, Any]:
     """The wire form, for Redis and webhooks. No contact details, ever."""
     return {
-        "id": event.id, "type": event.type, "organization_id": event.organization_id,
-        "participant_id": event.participant_id, "machine": event.machine, "event": event.event,
-        "from_state": event.from_state, "to_state": event.to_state, "reason_code": event.reason_code,
+        "id": event.id,
+        "type": event.type,
+        "organization_id": event.organization_id,
+        "participant_id": event.participant_id,
+        "machine": event.machine,
+        "event": event.event,
+        "from_state": event.from_state,
+        "to_state": event.to_state,
+        "reason_code": event.reason_code,
         "occurred_at": event.occurred_at.isoformat(),
     }
 

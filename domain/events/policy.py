@@ -10,9 +10,9 @@ from datetime import timedelta
 class WebhookPolicy:
     version: str
     max_consecutive_failures: int  # then the endpoint is disabled until an admin re-enables it
-    first_retry: timedelta         # backoff doubles from here...
-    max_retry: timedelta           # ...up to here
-    max_attempts: int              # per delivery, then it is marked failed (re-enabling redelivers it)
+    first_retry: timedelta  # backoff doubles from here...
+    max_retry: timedelta  # ...up to here
+    max_attempts: int  # per delivery, then it is marked failed (re-enabling redelivers it)
     timeout: timedelta
 
 

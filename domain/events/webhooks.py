@@ -20,12 +20,12 @@ from urllib.parse import urlparse
 
 import httpx
 
-from domain.kernel.clock import Clock
-from domain.models import OutboxEvent, WebhookAttempt, WebhookDelivery, WebhookEndpoint
-from domain.infra.observe import WEBHOOK_ATTEMPT, observe
 from domain.events.outbox import EVENT_TYPES, as_message
 from domain.events.policy import WEBHOOK_POLICY
+from domain.infra.observe import WEBHOOK_ATTEMPT, observe
+from domain.kernel.clock import Clock
 from domain.kernel.rejections import InvalidInput, NotFound
+from domain.models import OutboxEvent, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
 SIGNATURE_HEADER = "Standing-Signature"
 
@@ -53,7 +53,9 @@ class Registered:
     secret: str
 
 
-async def register_webhook(*, organization_id: int, url: str, event_types: list[str], clock: Clock) -> Registered | InvalidInput:
+async def register_webhook(
+    *, organization_id: int, url: str, event_types: list[str], clock: Clock
+) -> Registered | InvalidInput:
     parsed = urlparse(url)
     if parsed.scheme not in {"http", "https"} or not parsed.netloc:
         return InvalidInput("url", "must be an http or https URL")
@@ -61,8 +63,13 @@ async def register_webhook(*, organization_id: int, url: str, event_types: list[
     if unknown:
         return InvalidInput("eventTypes", f"unknown event types {unknown}; choose from {list(EVENT_TYPES)}")
     secret = "whsec_" + secrets.token_urlsafe(32)
-    endpoint = await WebhookEndpoint.create(organization_id=organization_id, url=url, event_types=sorted(set(event_types)),
-                                            secret=secret, created_at=clock.now())
+    endpoint = await WebhookEndpoint.create(
+        organization_id=organization_id,
+        url=url,
+        event_types=sorted(set(event_types)),
+        secret=secret,
+        created_at=clock.now(),
+    )
     return Registered(endpoint, secret)
 
 
@@ -74,7 +81,8 @@ async def enable_webhook(*, organization_id: int, endpoint_id: int, clock: Clock
     endpoint.active, endpoint.consecutive_failures, endpoint.disabled_at = True, 0, None
     await endpoint.save(update_fields=["active", "consecutive_failures", "disabled_at"])
     await WebhookDelivery.filter(endpoint_id=endpoint.id, status__in=["pending", "failed"]).update(
-        status="pending", next_attempt_at=clock.now())
+        status="pending", next_attempt_at=clock.now()
+    )
     return endpoint
 
 
@@ -102,14 +110,22 @@ async def deliver_due(clock: Clock, post: Post = http_post, limit: int = 200) ->
     now = clock.now()
     # A process that died mid-send leaves a claim behind; after the timeout it is tried again.
     await WebhookDelivery.filter(status="sending", next_attempt_at__lte=now - 2 * WEBHOOK_POLICY.timeout).update(
-        status="pending")
-    due = await WebhookDelivery.filter(status="pending", next_attempt_at__lte=now, endpoint__active=True).order_by(
-        "next_attempt_at", "id").limit(limit)
+        status="pending"
+    )
+    due = (
+        await WebhookDelivery.filter(status="pending", next_attempt_at__lte=now, endpoint__active=True)
+        .order_by("next_attempt_at", "id")
+        .limit(limit)
+    )
     attempted = delivered = 0
     for delivery in due:
         # Claim it first, so two workers never post the same delivery at once.
-        if await WebhookDelivery.filter(id=delivery.id, status="pending", attempts=delivery.attempts).update(
-                status="sending", next_attempt_at=now) == 1:
+        if (
+            await WebhookDelivery.filter(id=delivery.id, status="pending", attempts=delivery.attempts).update(
+                status="sending", next_attempt_at=now
+            )
+            == 1
+        ):
             attempted += 1
             delivered += await _attempt(delivery, clock, post)
     upcoming = await WebhookDelivery.filter(status="pending", endpoint__active=True).order_by("next_attempt_at").first()
@@ -122,8 +138,12 @@ async def _attempt(delivery: WebhookDelivery, clock: Clock, post: Post) -> bool:
     event = await OutboxEvent.get(id=delivery.event_id)
     body = json.dumps(as_message(event), separators=(",", ":")).encode()
     now = clock.now()
-    headers = {"Content-Type": "application/json", SIGNATURE_HEADER: sign(endpoint.secret, int(now.timestamp()), body),
-               "Standing-Event-Id": str(event.id), "Standing-Delivery-Id": str(delivery.id)}
+    headers = {
+        "Content-Type": "application/json",
+        SIGNATURE_HEADER: sign(endpoint.secret, int(now.timestamp()), body),
+        "Standing-Event-Id": str(event.id),
+        "Standing-Delivery-Id": str(delivery.id),
+    }
     started = time.monotonic()
     status_code, error = None, None
     try:
@@ -131,8 +151,14 @@ async def _attempt(delivery: WebhookDelivery, clock: Clock, post: Post) -> bool:
     except Exception as exc:  # noqa: BLE001 - any transport failure is a failed attempt, logged
         error = f"{type(exc).__name__}: {exc}"[:300]
     delivery.attempts += 1
-    await WebhookAttempt.create(delivery_id=delivery.id, number=delivery.attempts, status_code=status_code, error=error,
-                                attempted_at=now, duration_ms=int((time.monotonic() - started) * 1000))
+    await WebhookAttempt.create(
+        delivery_id=delivery.id,
+        number=delivery.attempts,
+        status_code=status_code,
+        error=error,
+        attempted_at=now,
+        duration_ms=int((time.monotonic() - started) * 1000),
+    )
     observe(WEBHOOK_ATTEMPT, ok=status_code is not None and 200 <= status_code < 300, status_code=status_code)
     if status_code is not None and 200 <= status_code < 300:
         delivery.status, delivery.delivered_at = "delivered", now
@@ -141,7 +167,8 @@ async def _attempt(delivery: WebhookDelivery, clock: Clock, post: Post) -> bool:
         failures = endpoint.consecutive_failures + 1
         disable = failures >= WEBHOOK_POLICY.max_consecutive_failures
         await WebhookEndpoint.filter(id=endpoint.id).update(
-            consecutive_failures=failures, active=not disable, disabled_at=now if disable else None)
+            consecutive_failures=failures, active=not disable, disabled_at=now if disable else None
+        )
         delivery.status = "failed" if delivery.attempts >= WEBHOOK_POLICY.max_attempts else "pending"
         delivery.next_attempt_at = now + backoff(delivery.attempts)
     await delivery.save(update_fields=["attempts", "status", "delivered_at", "next_attempt_at"])

@@ -28,7 +28,7 @@ class Settings:
     worker_metrics_port: int | None = None
 
     @classmethod
-    def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
+    def from_env(cls, env: dict[str, str] | None = None) -> Settings:
         env = dict(os.environ if env is None else env)
         return cls(
             database_url=env.get("STANDING_DATABASE_URL") or DEFAULT_DATABASE_URL,
@@ -38,26 +38,46 @@ class Settings:
             host=env.get("STANDING_HOST") or "127.0.0.1",
             port=int(env.get("STANDING_PORT") or 8000),
             sweep_interval=float(env.get("STANDING_SWEEP_INTERVAL") or 30),
-            worker_metrics_port=int(env["STANDING_WORKER_METRICS_PORT"]) if env.get("STANDING_WORKER_METRICS_PORT") else None,
+            worker_metrics_port=int(env["STANDING_WORKER_METRICS_PORT"])
+            if env.get("STANDING_WORKER_METRICS_PORT")
+            else None,
         )
 
 
 # (variable, default, meaning) — the README's configuration table is checked against this.
 SETTINGS_DOC: list[tuple[str, str, str]] = [
-    ("STANDING_DATABASE_URL", DEFAULT_DATABASE_URL,
-     "Tortoise database URL: `sqlite://path` (embedded) or `postgres://user@host:5432/db`."),
-    ("STANDING_REDIS_URL", "(unset)",
-     "Redis for the arq worker and event fan-out. Unset means embedded mode: no Redis needed."),
-    ("STANDING_PRODUCTION", "false",
-     "`true` turns off introspection and GraphiQL, masks unexpected errors and enforces query limits."),
-    ("STANDING_ALLOWED_ORIGINS", "(empty)",
-     "Comma-separated origins allowed to open GraphQL websockets from a browser."),
+    (
+        "STANDING_DATABASE_URL",
+        DEFAULT_DATABASE_URL,
+        "Tortoise database URL: `sqlite://path` (embedded) or `postgres://user@host:5432/db`.",
+    ),
+    (
+        "STANDING_REDIS_URL",
+        "(unset)",
+        "Redis for the arq worker and event fan-out. Unset means embedded mode: no Redis needed.",
+    ),
+    (
+        "STANDING_PRODUCTION",
+        "false",
+        "`true` turns off introspection and GraphiQL, masks unexpected errors and enforces query limits.",
+    ),
+    (
+        "STANDING_ALLOWED_ORIGINS",
+        "(empty)",
+        "Comma-separated origins allowed to open GraphQL websockets from a browser.",
+    ),
     ("STANDING_HOST", "127.0.0.1", "Address `standing serve` binds to."),
     ("STANDING_PORT", "8000", "Port `standing serve` listens on."),
-    ("STANDING_SWEEP_INTERVAL", "30",
-     "Embedded mode only: seconds between catch-up sweeps (deadlines also get precise in-process timers)."),
-    ("STANDING_WORKER_METRICS_PORT", "(unset)",
-     "`standing worker` serves Prometheus `/metrics` on this port (job lateness, sweeps, transitions, webhooks)."),
+    (
+        "STANDING_SWEEP_INTERVAL",
+        "30",
+        "Embedded mode only: seconds between catch-up sweeps (deadlines also get precise in-process timers).",
+    ),
+    (
+        "STANDING_WORKER_METRICS_PORT",
+        "(unset)",
+        "`standing worker` serves Prometheus `/metrics` on this port (job lateness, sweeps, transitions, webhooks).",
+    ),
 ]
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import logging
+import os
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from contextvars import ContextVar
@@ -12,9 +12,9 @@ from typing import Any, TypeVar
 
 import asyncpg
 from tortoise import Tortoise
+from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.exceptions import OperationalError
 from tortoise.transactions import in_transaction
-from tortoise.backends.base.config_generator import expand_db_url
 
 APP_LABEL = "standing"
 T = TypeVar("T")

@@ -22,10 +22,10 @@ def observe(name: str, **facts: Any) -> None:
         listener(**facts)
 
 
-TRANSITION = "transition"        # machine, from_state, to_state, event, actor_kind
-SWEEP = "sweep"                  # seconds, fired
-DEADLINE_FIRED = "deadline"      # kind, lateness_seconds
-WEBHOOK_ATTEMPT = "webhook"      # ok, status_code
+TRANSITION = "transition"  # machine, from_state, to_state, event, actor_kind
+SWEEP = "sweep"  # seconds, fired
+DEADLINE_FIRED = "deadline"  # kind, lateness_seconds
+WEBHOOK_ATTEMPT = "webhook"  # ok, status_code
 
 
 async def observe_after_commit(name: str, **facts: Any) -> None:

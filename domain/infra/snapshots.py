@@ -11,8 +11,9 @@ are never saved; writes go through the model and the use cases.
 from __future__ import annotations
 
 import functools
+from collections.abc import AsyncIterator, Callable
 from datetime import datetime
-from typing import Any, AsyncIterator, Callable
+from typing import Any
 
 from tortoise import fields as tortoise_fields
 from tortoise.queryset import QuerySet
@@ -24,11 +25,28 @@ from domain.models.participant import StandingFacts
 class ParticipantSnapshot(StandingFacts):
     """A participant as read at one moment: the model's column attributes, read-only by convention."""
 
+    # The participant table's columns (tests/api/test_snapshots.py keeps this list equal to the model's).
+    id: int
+    organization_id: int
+    display_name: str
+    email: str
+    timezone: str
+    standing_since: datetime
+    suspended_until: datetime | None
+    version: int
+    program_review: bool
+    created_at: datetime
+    updated_at: datetime
+
     def __init__(self, **values: Any) -> None:
         self.__dict__.update(values)
 
     def __repr__(self) -> str:
         return f"ParticipantSnapshot(id={self.id!r}, role={self.role!r}, standing={self.standing!r})"
+
+
+# What read paths hand to views: an ORM instance or a snapshot of one.
+ParticipantRead = Participant | ParticipantSnapshot
 
 
 def _converter(field: tortoise_fields.Field) -> Callable[[Any], Any]:
@@ -64,7 +82,7 @@ class Snapshots:
     def __init__(self, query: QuerySet[Participant]) -> None:
         self.query = query
 
-    def __getitem__(self, window: slice) -> "Snapshots":
+    def __getitem__(self, window: slice) -> Snapshots:
         return Snapshots(self.query[window])
 
     def __aiter__(self) -> AsyncIterator[ParticipantSnapshot]:
@@ -90,4 +108,4 @@ async def read_records(query: QuerySet[Participant]) -> list[Any]:
     """The driver's records for the query's own SQL and parameters."""
     sql, params = parameterized_sql(query)
     _, records = await query._db.execute_query(sql, params)
-    return records
+    return list(records)

@@ -18,11 +18,11 @@ class Actor:
     id: str
 
     @classmethod
-    def admin(cls, token_id: int | str) -> "Actor":
+    def admin(cls, token_id: int | str) -> Actor:
         return cls(ActorKind.ADMIN, f"token:{token_id}")
 
     @classmethod
-    def system(cls, rule: str) -> "Actor":
+    def system(cls, rule: str) -> Actor:
         return cls(ActorKind.SYSTEM, rule)
 
     @property

@@ -6,10 +6,10 @@ from domain.migrations._dialect import WidenOnPostgres
 
 
 class Migration(migrations.Migration):
-    dependencies = [('standing', '0006_badge_policy_changes')]
+    dependencies = [("standing", "0006_badge_policy_changes")]
 
     initial = False
 
     operations = [
-        WidenOnPostgres(model_name='TransitionRecord', name='policy_version', field=fields.CharField(max_length=64)),
+        WidenOnPostgres(model_name="TransitionRecord", name="policy_version", field=fields.CharField(max_length=64)),
     ]

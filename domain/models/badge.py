@@ -1,3 +1,5 @@
+"""A participant's Accountability Badge: its machine state and the latest evaluation's evidence."""
+
 from tortoise import fields
 from tortoise.models import Model
 

@@ -1,3 +1,5 @@
+"""Attendance at a mentor circle, training or webinar (Mentor Code 7, Community Engagement)."""
+
 from enum import Enum
 
 from tortoise import fields
@@ -14,7 +16,9 @@ class CommunityAttendance(Model):
     """Attendance at a mentor circle, training or webinar (Mentor Code 7, Community Engagement)."""
 
     id = fields.IntField(primary_key=True)
-    participant = fields.ForeignKeyField("standing.Participant", related_name="community_events", on_delete=fields.RESTRICT)
+    participant = fields.ForeignKeyField(
+        "standing.Participant", related_name="community_events", on_delete=fields.RESTRICT
+    )
     kind = fields.CharEnumField(CommunityEventKind, max_length=16)
     title = fields.CharField(max_length=200)
     attended_at = fields.DatetimeField()

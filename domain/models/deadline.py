@@ -1,3 +1,5 @@
+"""Deadlines, nudges and excused leave: the durable timers of every time-based consequence, and their pauses."""
+
 from enum import Enum
 
 from tortoise import fields
@@ -5,14 +7,14 @@ from tortoise.models import Model
 
 
 class DeadlineKind(str, Enum):
-    SUSPENSION_END = "suspension_end"      # a mentor's suspension ends (Mentor Code, Second Notice)
-    NOTICE_DECAY = "notice_decay"          # a first notice lapses after a quiet period
-    INACTIVITY = "inactivity"              # a protégé's 60-day inactivity horizon
-    RESPONSE_NUDGE = "response_nudge"      # 24 hours into a message's response window
-    RESPONSE_DUE = "response_due"          # a message's 48-hour response window lapses
-    NOTES_NUDGE = "notes_nudge"            # 24 hours into the mentor's session-notes window
-    NOTES_DUE = "notes_due"                # session notes fall due 48 hours after the session
-    FEEDBACK_NUDGE = "feedback_nudge"      # 24 hours after a session without the protégé's feedback
+    SUSPENSION_END = "suspension_end"  # a mentor's suspension ends (Mentor Code, Second Notice)
+    NOTICE_DECAY = "notice_decay"  # a first notice lapses after a quiet period
+    INACTIVITY = "inactivity"  # a protégé's 60-day inactivity horizon
+    RESPONSE_NUDGE = "response_nudge"  # 24 hours into a message's response window
+    RESPONSE_DUE = "response_due"  # a message's 48-hour response window lapses
+    NOTES_NUDGE = "notes_nudge"  # 24 hours into the mentor's session-notes window
+    NOTES_DUE = "notes_due"  # session notes fall due 48 hours after the session
+    FEEDBACK_NUDGE = "feedback_nudge"  # 24 hours after a session without the protégé's feedback
 
 
 class Deadline(Model):

@@ -1,3 +1,5 @@
+"""SMART goals, owned by a protégé and tracked by a mentor, and their progress updates (Protégé Code 2, Mentor Code 2 and 5)."""
+
 from enum import Enum
 
 from tortoise import fields

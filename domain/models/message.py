@@ -1,3 +1,5 @@
+"""Messages between participants; the recipient has a 48-hour response window (Responsiveness)."""
+
 from tortoise import fields
 from tortoise.models import Model
 
@@ -8,7 +10,9 @@ class Message(Model):
     id = fields.IntField(primary_key=True)
     organization = fields.ForeignKeyField("standing.Organization", related_name=False, on_delete=fields.RESTRICT)
     sender = fields.ForeignKeyField("standing.Participant", related_name="sent_messages", on_delete=fields.RESTRICT)
-    recipient = fields.ForeignKeyField("standing.Participant", related_name="received_messages", on_delete=fields.RESTRICT)
+    recipient = fields.ForeignKeyField(
+        "standing.Participant", related_name="received_messages", on_delete=fields.RESTRICT
+    )
     sent_at = fields.DatetimeField()
     respond_by = fields.DatetimeField()
     responded_at = fields.DatetimeField(null=True)

@@ -1,3 +1,5 @@
+"""A mentor's availability windows and service offerings (Mentor Code 3 and 8)."""
+
 from tortoise import fields
 from tortoise.models import Model
 

@@ -1,3 +1,5 @@
+"""Organizations: the platform tenants (for example InzpireU) that tokens act inside."""
+
 from tortoise import fields
 from tortoise.models import Model
 

@@ -1,3 +1,5 @@
+"""The outbox of committed changes for partners, and the webhook endpoints, deliveries and attempts fed from it."""
+
 from tortoise import fields
 from tortoise.models import Model
 

@@ -1,8 +1,10 @@
+"""Mentors and protégés, with standing owned by their role machine and what follows from it."""
+
 from tortoise import fields
 from tortoise.models import Model
 
-from domain.standing.machines import is_hidden, needs_booking_approval
 from domain.kernel.roles import Role
+from domain.standing.machines import is_hidden, needs_booking_approval
 
 
 class StandingFacts:

@@ -1,3 +1,5 @@
+"""An organization's badge override changes: who, why, from what to what, and the versions they make."""
+
 from tortoise import fields
 from tortoise.models import Model
 

@@ -1,3 +1,5 @@
+"""Sessions between a mentor and a protégé, tied to a goal, and their notes and feedback (Mentor Code 3 and 5)."""
+
 from enum import Enum
 
 from tortoise import fields

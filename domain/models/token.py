@@ -1,3 +1,5 @@
+"""Bearer tokens: only their SHA-256 is stored, and the secret is shown once, at creation."""
+
 from tortoise import fields
 from tortoise.models import Model
 

@@ -1,3 +1,5 @@
+"""The append-only transition log: who moved whom, why, under which policy, with what evidence."""
+
 from tortoise import fields
 from tortoise.models import Model
 
@@ -10,12 +12,8 @@ class TransitionRecord(Model):
     """One row of the append-only transition log: who moved whom, why, under which policy."""
 
     id = fields.BigIntField(primary_key=True)
-    organization = fields.ForeignKeyField(
-        "standing.Organization", related_name=False, on_delete=fields.RESTRICT
-    )
-    participant = fields.ForeignKeyField(
-        "standing.Participant", related_name="transitions", on_delete=fields.RESTRICT
-    )
+    organization = fields.ForeignKeyField("standing.Organization", related_name=False, on_delete=fields.RESTRICT)
+    participant = fields.ForeignKeyField("standing.Participant", related_name="transitions", on_delete=fields.RESTRICT)
     machine = fields.CharField(max_length=32)
     from_state = fields.CharField(max_length=32)
     to_state = fields.CharField(max_length=32)

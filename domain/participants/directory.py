@@ -30,4 +30,5 @@ def badge_holders_first(query: QuerySet[Participant]) -> QuerySet[Participant]:
     """Priority listing, a badge perk: holders of an awarded badge first, then registration order."""
     holders = Subquery(BadgeRecord.filter(state="awarded").values("participant_id"))
     # Text sort keys: asyncpg types an untyped CASE parameter as text.
-    return query.annotate(listing=Case(When(id__in=holders, then=Value("0")), default=Value("1"))).order_by("listing", "id")
+    first = When(id__in=holders, then=Value("0"))  # type: ignore[arg-type]  # Tortoise's stubs omit Value
+    return query.annotate(listing=Case(first, default=Value("1"))).order_by("listing", "id")  # type: ignore[arg-type]

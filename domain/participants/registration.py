@@ -26,8 +26,11 @@ class ProfileInput:
 
 
 def validate_profile(profile: ProfileInput, *, creating: bool) -> InvalidInput | None:
-    for field_name, value in (("displayName", profile.display_name), ("email", profile.email),
-                              ("timezone", profile.timezone)):
+    for field_name, value in (
+        ("displayName", profile.display_name),
+        ("email", profile.email),
+        ("timezone", profile.timezone),
+    ):
         if has_nul(value):
             return InvalidInput(field_name, NUL_PROBLEM)
     if profile.display_name is not None or creating:
@@ -71,8 +74,12 @@ async def register_participant(
 
 
 async def update_participant(
-    *, participant_id: int, organization_id: int, profile: ProfileInput,
-    expected_version: int | None, clock: Clock,
+    *,
+    participant_id: int,
+    organization_id: int,
+    profile: ProfileInput,
+    expected_version: int | None,
+    clock: Clock,
 ) -> Participant | InvalidInput | NotFound | StaleVersion:
     if (invalid := validate_profile(profile, creating=False)) is not None:
         return invalid
@@ -90,6 +97,6 @@ async def update_participant(
         **changes, version=version + 1, updated_at=clock.now()
     )
     if written != 1:
-        actual = await Participant.filter(id=row.id).values_list("version", flat=True)
-        return StaleVersion(row.id, version, actual[0])
+        current = await Participant.get(id=row.id)
+        return StaleVersion(row.id, version, current.version)
     return await Participant.get(id=row.id)

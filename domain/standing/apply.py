@@ -22,7 +22,14 @@ from domain.kernel.clock import Clock
 from domain.kernel.rejections import InvalidInput, NotFound, Rejection, StaleVersion, TransitionNotAllowed
 from domain.kernel.text import NUL_PROBLEM, has_nul, reason_problem
 from domain.models import Participant, TransitionRecord
-from domain.standing.machines import EventInputInvalid, StandingMachine, TransitionContext, bind, machine_class, machine_name
+from domain.standing.machines import (
+    EventInputInvalid,
+    StandingMachine,
+    TransitionContext,
+    bind,
+    machine_class,
+    machine_name,
+)
 from domain.standing.policy import STANDING_POLICY, StandingPolicy
 from domain.standing.timers import deadlines_for_standing
 
@@ -99,24 +106,29 @@ async def _apply_locked(
     except EventInputInvalid as invalid:
         return InvalidInput(invalid.field, invalid.problem)
     except MachineRefused:  # a guard said no: its docstring says why
-        return TransitionNotAllowed(row.id, row.standing, cmd.event, machine.allowed_event_ids(ctx),
-                                    machine.refusal_reasons(cmd.event, ctx))
+        return TransitionNotAllowed(
+            row.id, row.standing, cmd.event, machine.allowed_event_ids(ctx), machine.refusal_reasons(cmd.event, ctx)
+        )
     row.standing_since = now
     row.suspended_until = cmd.params.get("until") if row.standing == "suspended" else None
     row.version = read_version + 1
     row.updated_at = now
     # The version filter is the optimistic lock everywhere; on PostgreSQL the row lock above
     # already serialises writers, so this only ever fails on SQLite.
-    written = await Participant.filter(id=row.id, version=read_version).using_db(conn).update(
-        standing=row.standing,
-        standing_since=now,
-        suspended_until=row.suspended_until,
-        version=row.version,
-        updated_at=now,
+    written = (
+        await Participant.filter(id=row.id, version=read_version)
+        .using_db(conn)
+        .update(
+            standing=row.standing,
+            standing_since=now,
+            suspended_until=row.suspended_until,
+            version=row.version,
+            updated_at=now,
+        )
     )
     if written != 1:
-        current = await Participant.filter(id=row.id).using_db(conn).values_list("version", flat=True)
-        raise _Conflict(current[0] if current else read_version + 1)
+        current = await Participant.filter(id=row.id).using_db(conn).only("id", "version").first()
+        raise _Conflict(current.version if current else read_version + 1)
 
     record = await TransitionRecord.create(
         using_db=conn,
@@ -133,15 +145,32 @@ async def _apply_locked(
         policy_version=cmd.policy_version or policy.version,
         occurred_at=now,
     )
-    await outbox.record([outbox.NewEvent(
-        type=outbox.STANDING_CHANGED, organization_id=row.organization_id, participant_id=row.id,
-        machine=record.machine, event=cmd.event, from_state=from_state, to_state=row.standing,
-        reason_code=outbox.reason_code(cmd.actor.kind.value, cmd.actor.id, cmd.event), occurred_at=now,
-    )], conn)
+    await outbox.record(
+        [
+            outbox.NewEvent(
+                type=outbox.STANDING_CHANGED,
+                organization_id=row.organization_id,
+                participant_id=row.id,
+                machine=record.machine,
+                event=cmd.event,
+                from_state=from_state,
+                to_state=row.standing,
+                reason_code=outbox.reason_code(cmd.actor.kind.value, cmd.actor.id, cmd.event),
+                occurred_at=now,
+            )
+        ],
+        conn,
+    )
     await revoke_for_standing(row, now, conn, cmd.actor, cmd.reason.strip())
     await deadlines_for_standing(row, now, conn)
-    await observe_after_commit(TRANSITION, machine=record.machine, from_state=from_state, to_state=row.standing,
-                               event=cmd.event, actor_kind=record.actor_kind)
+    await observe_after_commit(
+        TRANSITION,
+        machine=record.machine,
+        from_state=from_state,
+        to_state=row.standing,
+        event=cmd.event,
+        actor_kind=record.actor_kind,
+    )
     await outbox.announce()
     return TransitionApplied(participant=row, record=record)
 
@@ -150,8 +179,9 @@ def _not_from_here(machine: StandingMachine, event: str, ctx: TransitionContext)
     """A refusal when `event` is not this role's, or has no way out of the current state; else None."""
     row = machine.model
     if event not in machine_class(row.role).event_ids():
-        return TransitionNotAllowed(row.id, row.standing, event, machine.allowed_event_ids(ctx),
-                                    [f"{event} is not a {row.role.value} event"])
+        return TransitionNotAllowed(
+            row.id, row.standing, event, machine.allowed_event_ids(ctx), [f"{event} is not a {row.role.value} event"]
+        )
     if event not in machine_class(row.role).events_from(row.standing):
         return TransitionNotAllowed(row.id, row.standing, event, machine.allowed_event_ids(ctx), [])
     return None
@@ -164,6 +194,6 @@ def _evidence(cmd: StandingCommand) -> dict[str, Any]:
     return evidence
 
 
-def allowed_events(row: Participant, actor: Actor, clock: Clock, policy: StandingPolicy = STANDING_POLICY) -> list[str]:
+def allowed_events(row: Any, actor: Actor, clock: Clock, policy: StandingPolicy = STANDING_POLICY) -> list[str]:
     """What `actor` may send to this participant now, from the role's machine."""
     return bind(row).allowed_event_ids(TransitionContext(actor=actor, now=clock.now(), policy=policy))

@@ -28,6 +28,7 @@ async def latest_transitions(
         f"WHERE position <= {int(limit)} ORDER BY participant_id, id DESC"
     )
     pages: dict[int, list[TransitionRecord]] = defaultdict(list)
-    for record in await TransitionRecord.raw(sql):
+    records: list[TransitionRecord] = await TransitionRecord.raw(sql)  # type: ignore[assignment]
+    for record in records:
         pages[record.participant_id].append(record)
     return pages

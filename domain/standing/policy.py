@@ -61,20 +61,26 @@ class TimePolicy:
 
 TIME_POLICY = TimePolicy(
     version="time-2026.1",
-    missed_sessions=CountRule(2, Threshold(
-        timedelta(days=60),
-        "Protégé Code, Reminder: 2+ sessions missed without notice. The Code names no window: Standing "
-        "counts no-shows in the last 60 days, the badge's attendance window.",
-    )),
+    missed_sessions=CountRule(
+        2,
+        Threshold(
+            timedelta(days=60),
+            "Protégé Code, Reminder: 2+ sessions missed without notice. The Code names no window: Standing "
+            "counts no-shows in the last 60 days, the badge's attendance window.",
+        ),
+    ),
     inactivity=Threshold(
         timedelta(days=60),
         "Protégé Code, Warning: inactivity beyond 60 days without updates hides the profile from mentors.",
     ),
-    non_responsiveness=CountRule(3, Threshold(
-        timedelta(days=60),
-        "Protégé Code, Ineligibility: repeated non-responsiveness. Standing reads 'repeated' as 3 lapsed "
-        "48-hour response windows within 60 days.",
-    )),
+    non_responsiveness=CountRule(
+        3,
+        Threshold(
+            timedelta(days=60),
+            "Protégé Code, Ineligibility: repeated non-responsiveness. Standing reads 'repeated' as 3 lapsed "
+            "48-hour response windows within 60 days.",
+        ),
+    ),
     nudge_after=Threshold(
         timedelta(hours=24),
         "Halfway through a 48-hour window (messages, session notes, feedback), a nudge is recorded.",

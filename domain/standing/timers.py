@@ -15,8 +15,20 @@ async def deadlines_for_standing(participant: Participant, now: datetime, conn=N
     The participant's version is part of the key, so every suspension or notice has its own timer.
     """
     if participant.standing == "suspended" and participant.suspended_until:
-        await schedule(DeadlineKind.SUSPENSION_END, participant.id, participant.suspended_until, now,
-                       subject_id=participant.version, conn=conn)
+        await schedule(
+            DeadlineKind.SUSPENSION_END,
+            participant.id,
+            participant.suspended_until,
+            now,
+            subject_id=participant.version,
+            conn=conn,
+        )
     elif participant.standing == "first_notice":
-        await schedule(DeadlineKind.NOTICE_DECAY, participant.id, now + STANDING_POLICY.notice_decay.value, now,
-                       subject_id=participant.version, conn=conn)
+        await schedule(
+            DeadlineKind.NOTICE_DECAY,
+            participant.id,
+            now + STANDING_POLICY.notice_decay.value,
+            now,
+            subject_id=participant.version,
+            conn=conn,
+        )

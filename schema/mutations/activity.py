@@ -113,37 +113,58 @@ class ActivityMutations:
 
     @strawberry.mutation
     async def log_goal_progress(
-        self, info: Info, goal_id: strawberry.ID, note: str, percent_complete: int | None = None,
+        self,
+        info: Info,
+        goal_id: strawberry.ID,
+        note: str,
+        percent_complete: int | None = None,
         author_id: strawberry.ID | None = None,
     ) -> ProgressResult:
-        command = LogGoalProgress(goal_id=_id(goal_id), note=note, percent_complete=percent_complete,
-                                  author_id=_id(author_id) if author_id is not None else None)
+        command = LogGoalProgress(
+            goal_id=_id(goal_id),
+            note=note,
+            percent_complete=percent_complete,
+            author_id=_id(author_id) if author_id is not None else None,
+        )
         return await record(info, command, t.GoalProgressUpdate)
 
     @strawberry.mutation(description="A mentor opens a calendar window for booking.")
-    async def add_availability(self, info: Info, mentor_id: strawberry.ID, starts_at: datetime, ends_at: datetime) -> AvailabilityResult:
-        return await record(info, AddAvailability(mentor_id=_id(mentor_id), starts_at=starts_at, ends_at=ends_at),
-                            t.AvailabilityWindow)
+    async def add_availability(
+        self, info: Info, mentor_id: strawberry.ID, starts_at: datetime, ends_at: datetime
+    ) -> AvailabilityResult:
+        return await record(
+            info, AddAvailability(mentor_id=_id(mentor_id), starts_at=starts_at, ends_at=ends_at), t.AvailabilityWindow
+        )
 
     @strawberry.mutation
     async def create_service_offering(
         self, info: Info, mentor_id: strawberry.ID, title: str, description: str = "", duration_minutes: int = 60
     ) -> OfferingResult:
-        command = CreateServiceOffering(mentor_id=_id(mentor_id), title=title, description=description,
-                                        duration_minutes=duration_minutes)
+        command = CreateServiceOffering(
+            mentor_id=_id(mentor_id), title=title, description=description, duration_minutes=duration_minutes
+        )
         return await record(info, command, t.ServiceOffering)
 
     @strawberry.mutation(description="Book a session. Suspended or removed mentors cannot be booked.")
     async def book_session(self, info: Info, input: BookSessionInput) -> SessionResult:
-        command = BookSession(mentor_id=_id(input.mentor_id), protege_id=_id(input.protege_id),
-                              goal_id=_id(input.goal_id), scheduled_at=input.scheduled_at,
-                              duration_minutes=input.duration_minutes, admin_approved=input.admin_approved)
+        command = BookSession(
+            mentor_id=_id(input.mentor_id),
+            protege_id=_id(input.protege_id),
+            goal_id=_id(input.goal_id),
+            scheduled_at=input.scheduled_at,
+            duration_minutes=input.duration_minutes,
+            admin_approved=input.admin_approved,
+        )
         return await record(info, command, t.MentorshipSession)
 
     @strawberry.mutation(description="End a booked session: attended, no-show, rescheduled or cancelled.")
     async def record_session_outcome(self, info: Info, input: SessionOutcomeInput) -> SessionResult:
-        command = RecordSessionOutcome(session_id=_id(input.session_id), outcome=input.outcome,
-                                       absentee=input.absentee, notice_hours=input.notice_hours)
+        command = RecordSessionOutcome(
+            session_id=_id(input.session_id),
+            outcome=input.outcome,
+            absentee=input.absentee,
+            notice_hours=input.notice_hours,
+        )
         return await record(info, command, t.MentorshipSession)
 
     @strawberry.mutation(description="The mentor's summary or goal review, due 48 hours after the session.")
@@ -151,9 +172,12 @@ class ActivityMutations:
         return await record(info, SubmitSessionNote(session_id=_id(session_id), body=body), t.SessionNote)
 
     @strawberry.mutation(description="The protégé's feedback on an attended session.")
-    async def submit_session_feedback(self, info: Info, session_id: strawberry.ID, body: str, rating: int | None = None) -> FeedbackResult:
-        return await record(info, SubmitSessionFeedback(session_id=_id(session_id), body=body, rating=rating),
-                            t.SessionFeedback)
+    async def submit_session_feedback(
+        self, info: Info, session_id: strawberry.ID, body: str, rating: int | None = None
+    ) -> FeedbackResult:
+        return await record(
+            info, SubmitSessionFeedback(session_id=_id(session_id), body=body, rating=rating), t.SessionFeedback
+        )
 
     @strawberry.mutation(description="A message; its recipient has 48 hours to respond.")
     async def send_message(self, info: Info, sender_id: strawberry.ID, recipient_id: strawberry.ID) -> MessageResult:
@@ -176,15 +200,22 @@ LeaveResult = Annotated[t.ExcusedLeave | NotFoundError | InvalidInputError, stra
 
 @strawberry.type
 class LeaveMutations:
-    @strawberry.mutation(description="Admins pause a participant's clocks: no time-based rule fires for them "
-                                     "until the leave ends, and the leave is left out of their rolling windows.")
+    @strawberry.mutation(
+        description="Admins pause a participant's clocks: no time-based rule fires for them "
+        "until the leave ends, and the leave is left out of their rolling windows."
+    )
     async def grant_leave(
         self, info: Info, participant_id: strawberry.ID, starts_at: datetime, ends_at: datetime, reason: str
     ) -> LeaveResult:
         principal = admin_of(info)
         result = await grant_leave(
-            organization_id=principal.organization_id, participant_id=_id(participant_id), starts_at=starts_at,
-            ends_at=ends_at, reason=reason, granted_by=principal.actor, clock=info.context.clock,
+            organization_id=principal.organization_id,
+            participant_id=_id(participant_id),
+            starts_at=starts_at,
+            ends_at=ends_at,
+            reason=reason,
+            granted_by=principal.actor,
+            clock=info.context.clock,
         )
         if isinstance(result, (NotFound, InvalidInput)):
             return to_graphql(result)  # type: ignore[return-value]

@@ -8,10 +8,10 @@ import strawberry
 from strawberry.types import Info
 
 from domain.access.visibility import can_update_profile
+from domain.kernel.rejections import NotFound
 from domain.models import Participant
 from domain.participants import registration
 from domain.participants.registration import ProfileInput
-from domain.kernel.rejections import NotFound
 from schema.context import admin_of, principal_of
 from schema.enums import Role
 from schema.errors import InvalidInputError, NotFoundError, StaleVersionError, UserError, to_graphql
@@ -62,7 +62,8 @@ class ParticipantMutations:
     async def register_participant(self, info: Info, input: RegisterParticipantInput) -> RegisterParticipantResult:
         principal = admin_of(info)
         result = await registration.register_participant(
-            organization_id=principal.organization_id, role=input.role,
+            organization_id=principal.organization_id,
+            role=input.role,
             profile=ProfileInput(input.display_name, input.email, input.timezone),
             clock=info.context.clock,
         )
@@ -75,8 +76,10 @@ class ParticipantMutations:
         if participant_id is None or not can_update_profile(principal, participant_id):
             return to_graphql(NotFound("Participant", str(input.id)))  # type: ignore[return-value]
         result = await registration.update_participant(
-            participant_id=participant_id, organization_id=principal.organization_id,
+            participant_id=participant_id,
+            organization_id=principal.organization_id,
             profile=ProfileInput(input.display_name, input.email, input.timezone),
-            expected_version=input.expected_version, clock=info.context.clock,
+            expected_version=input.expected_version,
+            clock=info.context.clock,
         )
         return _payload_or_error(result)  # type: ignore[return-value]

@@ -12,12 +12,16 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
-from domain.standing.machines import MACHINES
 from domain.kernel.rejections import NotFound
 from domain.standing.apply import StandingCommand, TransitionApplied, apply_event
+from domain.standing.machines import MACHINES
 from schema.context import admin_of
 from schema.errors import (
-    InvalidInputError, NotFoundError, StaleVersionError, TransitionNotAllowedError, to_graphql,
+    InvalidInputError,
+    NotFoundError,
+    StaleVersionError,
+    TransitionNotAllowedError,
+    to_graphql,
 )
 from schema.ids import parse_participant_id
 from schema.types import ParticipantNode, TransitionEntry
@@ -46,7 +50,10 @@ def camel(name: str) -> str:
 def _describe(event: str) -> str:
     roles = [m.role.value for m in MACHINES.values() if event in m.event_ids()]
     transitions = [
-        f"{t.source.id} → {t.target.id}" for m in MACHINES.values() for s in m.states for t in s.transitions
+        f"{t.source.id} → {t.target.id}"
+        for m in MACHINES.values()
+        for s in m.states
+        for t in s.transitions
         if t.event == event
     ]
     return f"{' / '.join(roles).title()} standing: {', '.join(transitions)}. Needs an admin token and a reason."
@@ -73,9 +80,14 @@ def _resolver(event: str, input_type: type, params: frozenset[str]):
             return to_graphql(NotFound("Participant", str(input.participant_id)))  # type: ignore[return-value]
         result = await apply_event(
             StandingCommand(
-                participant_id=participant_id, event=event, actor=principal.actor, reason=input.reason,
-                evidence=dict(input.evidence or {}), params={p: getattr(input, p) for p in params},
-                expected_version=input.expected_version, organization_id=principal.organization_id,
+                participant_id=participant_id,
+                event=event,
+                actor=principal.actor,
+                reason=input.reason,
+                evidence=dict(input.evidence or {}),
+                params={p: getattr(input, p) for p in params},
+                expected_version=input.expected_version,
+                organization_id=principal.organization_id,
             ),
             clock=info.context.clock,
         )
@@ -103,6 +115,7 @@ def build_transition_mutations() -> type:
         params = _event_params(event)
         namespace[event] = strawberry.mutation(
             resolver=_resolver(event, _input_type(event, params), params),
-            name=camel(event), description=_describe(event),
+            name=camel(event),
+            description=_describe(event),
         )
     return strawberry.type(type("StandingMutations", (), namespace))

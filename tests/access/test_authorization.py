@@ -16,10 +16,10 @@ import pytest
 from domain.access.organizations import get_or_create_organization
 from domain.access.tokens import hash_secret, revoke_token
 from domain.kernel.actors import Actor
-from domain.standing.machines import MACHINES
-from domain.models import ApiToken, Participant, TransitionRecord
 from domain.kernel.roles import Role
+from domain.models import ApiToken, Participant, TransitionRecord
 from domain.standing.apply import StandingCommand, TransitionApplied, apply_event
+from domain.standing.machines import MACHINES
 from schema.mutations.standing import camel
 
 MAYA = ("Maya Mentor", "maya.mentor@example.org")
@@ -52,8 +52,14 @@ async def crowd(world, clock) -> Crowd:
     sam = await world.participant(Role.MENTOR, SAM[0])
     for event, params in [("issue_notice", {}), ("suspend", {"until": clock.now() + timedelta(days=7)})]:
         applied = await apply_event(
-            StandingCommand(participant_id=sam.id, event=event, actor=Actor.admin("setup"), reason="setup",
-                            params=params, organization_id=world.org_id),
+            StandingCommand(
+                participant_id=sam.id,
+                event=event,
+                actor=Actor.admin("setup"),
+                reason="setup",
+                params=params,
+                organization_id=world.org_id,
+            ),
             clock=clock,
         )
         assert isinstance(applied, TransitionApplied), applied
@@ -78,8 +84,9 @@ VIEWER = "{ viewer { role organizationId participantId } }"
         ("other_admin", "ADMIN", "elsewhere", None),
     ],
 )
-async def test_viewer_tells_each_token_its_role_organization_and_participant(gql, world, clock, token, role, org,
-                                                                            participant):
+async def test_viewer_tells_each_token_its_role_organization_and_participant(
+    gql, world, clock, token, role, org, participant
+):
     org_id = (await get_or_create_organization(org, clock)).id
     data = await gql.data(VIEWER, token=getattr(world, token))
     assert data["viewer"] == {
@@ -117,8 +124,7 @@ READ_MATRIX = [
 
 @pytest.mark.parametrize("lookup", list(LOOKUPS))
 @pytest.mark.parametrize(("token", "target", "may_read", "sees_email"), READ_MATRIX)
-async def test_reading_one_participant_follows_the_role_matrix(gql, world, lookup, token, target, may_read,
-                                                             sees_email):
+async def test_reading_one_participant_follows_the_role_matrix(gql, world, lookup, token, target, may_read, sees_email):
     query, field, make_id = LOOKUPS[lookup]
     participant = getattr(world, target)
     data = await gql.data(query, {"id": make_id(participant)}, token=getattr(world, token))
@@ -211,8 +217,7 @@ def _list_id(row) -> str:
 
 
 @pytest.mark.parametrize(("token", "filters", "expected"), LIST_MATRIX, ids=[_list_id(r) for r in LIST_MATRIX])
-async def test_participants_connection_lists_only_what_the_token_may_read(gql, world, crowd, token, filters,
-                                                                         expected):
+async def test_participants_connection_lists_only_what_the_token_may_read(gql, world, crowd, token, filters, expected):
     variables = dict(filters)
     if "org" in variables:
         variables["org"] = str(crowd.demo_id if variables["org"] == DEMO else crowd.elsewhere_id)
@@ -222,8 +227,11 @@ async def test_participants_connection_lists_only_what_the_token_may_read(gql, w
 
 async def test_asking_for_another_organizations_participants_never_leaks_any_of_them(gql, world, crowd):
     # Holds whether the request fails or answers: nothing of demo reaches the other organization's admin.
-    for token, org in [(world.other_admin, crowd.demo_id), (world.admin, crowd.elsewhere_id),
-                       (world.partner, crowd.elsewhere_id)]:
+    for token, org in [
+        (world.other_admin, crowd.demo_id),
+        (world.admin, crowd.elsewhere_id),
+        (world.partner, crowd.elsewhere_id),
+    ]:
         body = await gql.execute(PARTICIPANTS_QUERY, {"org": str(org)}, token=token)
         connection = (body.get("data") or {}).get("participants") or {"edges": []}
         assert [e["node"]["displayName"] for e in connection["edges"]] == []
@@ -240,8 +248,9 @@ LIST_EMAILS = [
 
 
 @pytest.mark.parametrize(("token", "emails"), LIST_EMAILS, ids=[row[0] for row in LIST_EMAILS])
-async def test_participants_connection_shows_email_only_to_admins_and_the_participant_itself(gql, world, crowd,
-                                                                                           token, emails):
+async def test_participants_connection_shows_email_only_to_admins_and_the_participant_itself(
+    gql, world, crowd, token, emails
+):
     data = await gql.data(PARTICIPANTS_QUERY, {}, token=getattr(world, token))
     assert [e["node"]["email"] for e in data["participants"]["edges"]] == emails
 
@@ -262,10 +271,12 @@ DIRECTORY_MATRIX = [
 ]
 
 
-@pytest.mark.parametrize(("token", "role", "expected"), DIRECTORY_MATRIX,
-                         ids=[f"{token}-{role}" for token, role, _ in DIRECTORY_MATRIX])
-async def test_directory_lists_visible_profiles_of_the_tokens_own_organization(gql, world, crowd, token, role,
-                                                                             expected):
+@pytest.mark.parametrize(
+    ("token", "role", "expected"), DIRECTORY_MATRIX, ids=[f"{token}-{role}" for token, role, _ in DIRECTORY_MATRIX]
+)
+async def test_directory_lists_visible_profiles_of_the_tokens_own_organization(
+    gql, world, crowd, token, role, expected
+):
     data = await gql.data(DIRECTORY_QUERY, {"role": role}, token=getattr(world, token))
     assert [p["displayName"] for p in data["directory"]] == expected
     assert {p["role"] for p in data["directory"]} == ({role} if expected else set())
@@ -331,11 +342,19 @@ GUARDED_OPERATIONS = [
     ("node", NODE_QUERY, lambda w: {"id": global_id(w.mentor.id)}, {"node": None}),
     ("participants", PARTICIPANTS_QUERY, lambda w: {}, None),
     ("directory", DIRECTORY_QUERY, lambda w: {"role": "MENTOR"}, None),
-    ("registerParticipant", REGISTER,
-     lambda w: {"role": "MENTOR", "name": "Nina New", "email": "nina@example.org"}, None),
+    (
+        "registerParticipant",
+        REGISTER,
+        lambda w: {"role": "MENTOR", "name": "Nina New", "email": "nina@example.org"},
+        None,
+    ),
     ("updateParticipant", UPDATE, lambda w: {"id": str(w.mentor.id), "name": "Changed"}, None),
-    ("issueNotice", transition_mutation("issue_notice"), lambda w: transition_variables("issue_notice", w.mentor.id,
-                                                                                       w.clock), None),
+    (
+        "issueNotice",
+        transition_mutation("issue_notice"),
+        lambda w: transition_variables("issue_notice", w.mentor.id, w.clock),
+        None,
+    ),
 ]
 GUARDED_IDS = [op[0] for op in GUARDED_OPERATIONS]
 
@@ -345,7 +364,8 @@ async def assert_nothing_changed(world) -> None:
     assert await Participant.filter(organization_id=world.org_id).count() == 2
     rows = await Participant.filter(id__in=[world.mentor.id, world.protege.id]).order_by("id")
     assert [(r.display_name, r.standing, r.version) for r in rows] == [
-        (MAYA[0], "good", 1), (PAT[0], "good", 1),
+        (MAYA[0], "good", 1),
+        (PAT[0], "good", 1),
     ]
 
 
@@ -357,8 +377,9 @@ def assert_unauthenticated(body: dict, data) -> None:
 
 
 @pytest.mark.parametrize(("operation", "query", "variables", "data"), GUARDED_OPERATIONS, ids=GUARDED_IDS)
-async def test_every_operation_without_a_token_is_refused_as_unauthenticated(gql, world, operation, query,
-                                                                             variables, data):
+async def test_every_operation_without_a_token_is_refused_as_unauthenticated(
+    gql, world, operation, query, variables, data
+):
     body = await gql.execute(query, variables(world))
     assert_unauthenticated(body, data)
     await assert_nothing_changed(world)
@@ -405,11 +426,11 @@ MALFORMED_HEADERS = {
 async def test_a_malformed_authorization_header_is_refused_as_unauthenticated(gql, world, header):
     for query, variables, data in [
         (VIEWER, {}, None),
-        (transition_mutation("issue_notice"), transition_variables("issue_notice", world.mentor.id, world.clock),
-         None),
+        (transition_mutation("issue_notice"), transition_variables("issue_notice", world.mentor.id, world.clock), None),
     ]:
         response = await gql.http.post(
-            "/graphql", json={"query": query, "variables": variables},
+            "/graphql",
+            json={"query": query, "variables": variables},
             headers={"Authorization": MALFORMED_HEADERS[header](world)},
         )
         assert response.status_code == 200, response.text
@@ -419,20 +440,25 @@ async def test_a_malformed_authorization_header_is_refused_as_unauthenticated(gq
 
 @pytest.mark.parametrize("header", ["bearer {}", "BEARER {}", "  Bearer   {}  "])
 async def test_the_bearer_scheme_is_case_insensitive_and_tolerates_surrounding_spaces(gql, world, header):
-    response = await gql.http.post("/graphql", json={"query": VIEWER},
-                                   headers={"Authorization": header.format(world.admin)})
+    response = await gql.http.post(
+        "/graphql", json={"query": VIEWER}, headers={"Authorization": header.format(world.admin)}
+    )
     assert response.status_code == 200, response.text
-    assert response.json() == {"data": {"viewer": {"role": "ADMIN", "organizationId": str(world.org_id),
-                                                   "participantId": None}}}
+    assert response.json() == {
+        "data": {"viewer": {"role": "ADMIN", "organizationId": str(world.org_id), "participantId": None}}
+    }
 
 
 # --- registerParticipant: admins only, always into their own organization ------------------------
 
-@pytest.mark.parametrize(("token", "kind"), [("partner", "partner"), ("mentor_token", "participant"),
-                                             ("protege_token", "participant")])
+
+@pytest.mark.parametrize(
+    ("token", "kind"), [("partner", "partner"), ("mentor_token", "participant"), ("protege_token", "participant")]
+)
 async def test_only_admins_may_register_participants_others_are_forbidden(gql, world, token, kind):
-    body = await gql.execute(REGISTER, {"role": "PROTEGE", "name": "Nina New", "email": "nina@example.org"},
-                             token=getattr(world, token))
+    body = await gql.execute(
+        REGISTER, {"role": "PROTEGE", "name": "Nina New", "email": "nina@example.org"}, token=getattr(world, token)
+    )
     assert error_codes(body) == ["FORBIDDEN"]
     assert body["errors"][0]["message"] == f"this needs an admin token; yours is a {kind} token"
     assert body["data"] is None
@@ -440,8 +466,11 @@ async def test_only_admins_may_register_participants_others_are_forbidden(gql, w
 
 
 async def test_an_admin_registers_a_participant_into_its_own_organization(gql, world):
-    result = (await gql.data(REGISTER, {"role": "PROTEGE", "name": "Nina New", "email": "Nina@Example.org"},
-                             token=world.admin))["registerParticipant"]
+    result = (
+        await gql.data(
+            REGISTER, {"role": "PROTEGE", "name": "Nina New", "email": "Nina@Example.org"}, token=world.admin
+        )
+    )["registerParticipant"]
     assert result["__typename"] == "ParticipantPayload"
     assert result["participant"]["displayName"] == "Nina New"
     assert result["participant"]["email"] == "nina@example.org"
@@ -452,8 +481,11 @@ async def test_an_admin_registers_a_participant_into_its_own_organization(gql, w
 
 
 async def test_another_organizations_admin_registers_into_its_own_organization_not_demo(gql, world, clock):
-    result = (await gql.data(REGISTER, {"role": "MENTOR", "name": "Olga Other", "email": "olga@example.org"},
-                             token=world.other_admin))["registerParticipant"]
+    result = (
+        await gql.data(
+            REGISTER, {"role": "MENTOR", "name": "Olga Other", "email": "olga@example.org"}, token=world.other_admin
+        )
+    )["registerParticipant"]
     assert result["participant"]["organization"] == {"slug": "elsewhere"}
     row = await Participant.get(display_name="Olga Other")
     assert row.organization_id == (await get_or_create_organization("elsewhere", clock)).id
@@ -482,28 +514,37 @@ UPDATE_MATRIX = [
 @pytest.mark.parametrize(("token", "target", "allowed"), UPDATE_MATRIX)
 async def test_update_participant_is_for_admins_and_the_participant_itself(gql, world, token, target, allowed):
     participant = getattr(world, target)
-    result = (await gql.data(UPDATE, {"id": str(participant.id), "name": "Renamed"},
-                             token=getattr(world, token)))["updateParticipant"]
+    result = (await gql.data(UPDATE, {"id": str(participant.id), "name": "Renamed"}, token=getattr(world, token)))[
+        "updateParticipant"
+    ]
     row = await Participant.get(id=participant.id)
     if allowed:
-        assert result == {"__typename": "ParticipantPayload",
-                          "participant": {"displayName": "Renamed", "email": participant.email, "version": 2}}
+        assert result == {
+            "__typename": "ParticipantPayload",
+            "participant": {"displayName": "Renamed", "email": participant.email, "version": 2},
+        }
         assert (row.display_name, row.version) == ("Renamed", 2)
     else:
-        assert result == {"__typename": "NotFoundError", "entity": "Participant", "id": str(participant.id),
-                          "message": result["message"]}
+        assert result == {
+            "__typename": "NotFoundError",
+            "entity": "Participant",
+            "id": str(participant.id),
+            "message": result["message"],
+        }
         assert (row.display_name, row.version) == (participant.display_name, 1)
 
 
 async def test_a_participant_may_update_itself_by_its_global_id(gql, world):
-    result = (await gql.data(UPDATE, {"id": global_id(world.protege.id), "name": "Pat P."},
-                             token=world.protege_token))["updateParticipant"]
+    result = (await gql.data(UPDATE, {"id": global_id(world.protege.id), "name": "Pat P."}, token=world.protege_token))[
+        "updateParticipant"
+    ]
     assert result["participant"] == {"displayName": "Pat P.", "email": PAT[1], "version": 2}
 
 
 async def test_a_participant_cannot_update_another_by_its_global_id_either(gql, world):
-    result = (await gql.data(UPDATE, {"id": global_id(world.mentor.id), "name": "Hijacked"},
-                             token=world.protege_token))["updateParticipant"]
+    result = (
+        await gql.data(UPDATE, {"id": global_id(world.mentor.id), "name": "Hijacked"}, token=world.protege_token)
+    )["updateParticipant"]
     assert result["__typename"] == "NotFoundError"
     assert (await Participant.get(id=world.mentor.id)).display_name == MAYA[0]
 
@@ -536,9 +577,11 @@ NON_ADMIN_TOKENS = {
 @pytest.mark.parametrize("who", list(NON_ADMIN_TOKENS))
 async def test_transition_mutations_are_forbidden_to_non_admins_and_write_nothing(gql, world, who, event):
     token_of, kind = NON_ADMIN_TOKENS[who]
-    body = await gql.execute(transition_mutation(event),
-                             transition_variables(event, target_of(world, event).id, world.clock),
-                             token=token_of(world, event))
+    body = await gql.execute(
+        transition_mutation(event),
+        transition_variables(event, target_of(world, event).id, world.clock),
+        token=token_of(world, event),
+    )
     assert error_codes(body) == ["FORBIDDEN"]
     assert body["errors"][0]["message"] == f"this needs an admin token; yours is a {kind} token"
     assert body["errors"][0]["path"] == [camel(event)]
@@ -549,24 +592,37 @@ async def test_transition_mutations_are_forbidden_to_non_admins_and_write_nothin
 @pytest.mark.parametrize("event", list(EVENTS))
 async def test_transition_mutations_by_another_organizations_admin_are_not_found(gql, world, event):
     participant = target_of(world, event)
-    result = (await gql.data(transition_mutation(event), transition_variables(event, participant.id, world.clock),
-                             token=world.other_admin))[camel(event)]
+    result = (
+        await gql.data(
+            transition_mutation(event),
+            transition_variables(event, participant.id, world.clock),
+            token=world.other_admin,
+        )
+    )[camel(event)]
     assert result == {"__typename": "NotFoundError", "entity": "Participant", "id": str(participant.id)}
     await assert_nothing_changed(world)
 
 
 async def test_transition_mutation_by_another_organizations_admin_with_a_global_id_is_not_found(gql, world):
-    result = (await gql.data(transition_mutation("issue_notice"),
-                             transition_variables("issue_notice", global_id(world.mentor.id), world.clock),
-                             token=world.other_admin))["issueNotice"]
+    result = (
+        await gql.data(
+            transition_mutation("issue_notice"),
+            transition_variables("issue_notice", global_id(world.mentor.id), world.clock),
+            token=world.other_admin,
+        )
+    )["issueNotice"]
     assert result["__typename"] == "NotFoundError"
     await assert_nothing_changed(world)
 
 
 async def test_the_organizations_admin_may_run_a_transition_and_it_is_logged(gql, world):
-    result = (await gql.data(transition_mutation("issue_notice"),
-                             transition_variables("issue_notice", global_id(world.mentor.id), world.clock),
-                             token=world.admin))["issueNotice"]
+    result = (
+        await gql.data(
+            transition_mutation("issue_notice"),
+            transition_variables("issue_notice", global_id(world.mentor.id), world.clock),
+            token=world.admin,
+        )
+    )["issueNotice"]
     assert result == {
         "__typename": "TransitionPayload",
         "participant": {"version": 2, "standing": {"state": "FIRST_NOTICE"}},
@@ -577,8 +633,11 @@ async def test_the_organizations_admin_may_run_a_transition_and_it_is_logged(gql
 
 
 async def test_a_partner_reads_standing_changes_but_never_the_email(gql, world):
-    await gql.data(transition_mutation("send_reminder"),
-                   transition_variables("send_reminder", world.protege.id, world.clock), token=world.admin)
+    await gql.data(
+        transition_mutation("send_reminder"),
+        transition_variables("send_reminder", world.protege.id, world.clock),
+        token=world.admin,
+    )
     data = await gql.data(PARTICIPANT_QUERY, {"id": str(world.protege.id)}, token=world.partner)
     assert data["participant"]["standing"] == {"state": "REMINDER"}
     assert data["participant"]["email"] is None

@@ -20,6 +20,9 @@ def test_a_partner_token_is_never_the_actor_of_a_change():
 
 
 async def test_a_partner_cannot_send_a_standing_event_over_graphql(gql, world):
-    body = await gql.execute('mutation($id: ID!) { issueNotice(input: {participantId: $id, reason: "r"}) { __typename } }',
-                             {"id": str(world.mentor.id)}, token=world.partner)
+    body = await gql.execute(
+        'mutation($id: ID!) { issueNotice(input: {participantId: $id, reason: "r"}) { __typename } }',
+        {"id": str(world.mentor.id)},
+        token=world.partner,
+    )
     assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"

@@ -9,17 +9,14 @@ If one of these counts must change, docs/benchmarks.md changes with it.
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
 
 import pytest
 
 from domain.access import tokens as access
 from domain.access.principals import Principal, TokenRole
 from domain.access.tokens import TOKEN_CACHE_SECONDS, TokenCache, hash_secret, revoke_token
-from domain.models import ApiToken, BadgeRecord
-from domain.kernel.roles import Role
-from tests.support.queries import ISSUE_NOTICE, PAGE, SEND_REMINDER, SINGLE, VIEWER, crowd
-
+from domain.models import ApiToken
+from tests.support.queries import PAGE, SINGLE, VIEWER, crowd
 
 
 async def count(gql, counter, query: str, variables: dict, token: str) -> tuple[int, dict]:
@@ -29,6 +26,7 @@ async def count(gql, counter, query: str, variables: dict, token: str) -> tuple[
 
 
 # --- statements per request -------------------------------------------------------------------------
+
 
 async def test_one_participants_standing_costs_one_statement_once_the_token_is_known(gql, world, sql_counter):
     access.forget_tokens()
@@ -56,8 +54,9 @@ async def test_a_page_costs_the_same_statements_whatever_its_size(gql, world, sq
 async def test_a_page_without_badges_does_not_load_them(gql, world, sql_counter):
     await crowd(gql, world, 5)
     await gql.data(VIEWER, token=world.partner)  # the token is known from here on
-    statements, _ = await count(gql, sql_counter, "{ participants(first: 10) { edges { node { id } } } }", {},
-                                world.partner)
+    statements, _ = await count(
+        gql, sql_counter, "{ participants(first: 10) { edges { node { id } } } }", {}, world.partner
+    )
     assert statements == 1, sql_counter.statements
 
 
@@ -70,12 +69,16 @@ BADGE_WITH_EVIDENCE = BADGE_WITHOUT_EVIDENCE + " criteria { key met value thresh
 @pytest.mark.parametrize("fields", [BADGE_WITHOUT_EVIDENCE, BADGE_WITH_EVIDENCE], ids=["summary", "evidence"])
 async def test_badges_loaded_with_the_page_match_badges_loaded_one_by_one(gql, world, fields):
     await crowd(gql, world, 24)
-    page = await gql.data("{ participants(first: 100) { edges { node { id badge { " + fields + " } } } } }",
-                          token=world.admin)
+    page = await gql.data(
+        "{ participants(first: 100) { edges { node { id badge { " + fields + " } } } } }", token=world.admin
+    )
     statuses, criteria = set(), 0
     for edge in page["participants"]["edges"]:
-        alone = await gql.data("query($id: ID!) { node(id: $id) { ... on Participant { badge { " + fields
-                               + " } } } }", {"id": edge["node"]["id"]}, token=world.admin)
+        alone = await gql.data(
+            "query($id: ID!) { node(id: $id) { ... on Participant { badge { " + fields + " } } } }",
+            {"id": edge["node"]["id"]},
+            token=world.admin,
+        )
         assert alone["node"]["badge"] == edge["node"]["badge"]
         statuses.add(edge["node"]["badge"]["status"])
         criteria += len(edge["node"]["badge"].get("criteria", []))
@@ -91,8 +94,9 @@ async def test_a_page_that_shows_no_evidence_does_not_read_it(gql, world, sql_co
     badge_query = [s for s in sql_counter.statements if '"badge"' in s]
     assert len(badge_query) == 1 and '"criteria"' not in badge_query[0]
     sql_counter.statements.clear()
-    await gql.data("{ participants(first: 8) { edges { node { badge { advice { criterion } } } } } }",
-                   token=world.admin)
+    await gql.data(
+        "{ participants(first: 8) { edges { node { badge { advice { criterion } } } } } }", token=world.admin
+    )
     badge_query = [s for s in sql_counter.statements if 'FROM "badge"' in s]
     assert len(badge_query) == 1 and '"criteria"' in badge_query[0]
 
@@ -138,6 +142,7 @@ async def test_a_participant_token_still_reads_only_itself(gql, world, sql_count
 
 # --- the token cache --------------------------------------------------------------------------------
 
+
 def test_the_revocation_window_is_at_most_five_seconds():
     assert 0 < TOKEN_CACHE_SECONDS <= 5
 
@@ -153,12 +158,13 @@ def fake_time(monkeypatch) -> list[float]:
 
 async def revoke_elsewhere(secret: str, world) -> None:
     """What `standing token revoke` in another process does: the row changes, this process is not told."""
-    assert await ApiToken.filter(secret_hash=hash_secret(secret), revoked_at=None).update(
-        revoked_at=world.clock.now()) == 1
+    assert (
+        await ApiToken.filter(secret_hash=hash_secret(secret), revoked_at=None).update(revoked_at=world.clock.now())
+        == 1
+    )
 
 
-async def test_a_token_revoked_in_another_process_is_refused_once_the_cache_expires(gql, world, fake_time,
-                                                                                    sql_counter):
+async def test_a_token_revoked_in_another_process_is_refused_once_the_cache_expires(gql, world, fake_time, sql_counter):
     assert (await gql.data(VIEWER, token=world.partner))["viewer"]["role"] == "PARTNER"
     await revoke_elsewhere(world.partner, world)
     # Within the window this process may still trust what it looked up...
@@ -218,7 +224,9 @@ async def test_a_cached_token_keeps_its_role_and_organization(gql, world, fake_t
         viewer = (await gql.data("{ viewer { role participantId } }", token=world.protege_token))["viewer"]
         assert viewer == {"role": "PARTICIPANT", "participantId": str(world.protege.id)}
     assert access.TOKENS.get(hash_secret(world.protege_token)) == Principal(
-        (await ApiToken.get(secret_hash=hash_secret(world.protege_token))).id, TokenRole.PARTICIPANT, world.org_id,
+        (await ApiToken.get(secret_hash=hash_secret(world.protege_token))).id,
+        TokenRole.PARTICIPANT,
+        world.org_id,
         world.protege.id,
     )
 
@@ -231,5 +239,3 @@ def test_entries_expire_after_the_ttl():
     assert cache.get("h") is not None
     now[0] = 5.0
     assert cache.get("h") is None
-
-

@@ -22,17 +22,35 @@ BADGE = """query($id: ID!) { participant(id: $id) { badge {
 
 
 async def booking(gql, token, world, goal, clock, approved=False):
-    variables = {"input": {"mentorId": str(world.mentor.id), "protegeId": str(world.protege.id), "goalId": str(goal.id),
-                           "scheduledAt": (clock.now() + timedelta(days=2)).isoformat(), "adminApproved": approved}}
+    variables = {
+        "input": {
+            "mentorId": str(world.mentor.id),
+            "protegeId": str(world.protege.id),
+            "goalId": str(goal.id),
+            "scheduledAt": (clock.now() + timedelta(days=2)).isoformat(),
+            "adminApproved": approved,
+        }
+    }
     return (await gql.data(BOOK, variables, token=token))["bookSession"]
 
 
 async def test_a_protege_creates_a_smart_goal_and_books_a_session(gql, world, clock):
-    created = await gql.data("""mutation($input: CreateGoalInput!) { createGoal(input: $input) {
-        __typename ... on Goal { id status dueOn protegeId mentorId } } }""", {"input": {
-        "protegeId": str(world.protege.id), "mentorId": str(world.mentor.id), "specific": "Land a UX internship",
-        "measurable": "5 applications a week", "achievable": "Portfolio ready", "relevant": "Career change",
-        "dueOn": (clock.now().date() + timedelta(days=60)).isoformat()}}, token=world.protege_token)
+    created = await gql.data(
+        """mutation($input: CreateGoalInput!) { createGoal(input: $input) {
+        __typename ... on Goal { id status dueOn protegeId mentorId } } }""",
+        {
+            "input": {
+                "protegeId": str(world.protege.id),
+                "mentorId": str(world.mentor.id),
+                "specific": "Land a UX internship",
+                "measurable": "5 applications a week",
+                "achievable": "Portfolio ready",
+                "relevant": "Career change",
+                "dueOn": (clock.now().date() + timedelta(days=60)).isoformat(),
+            }
+        },
+        token=world.protege_token,
+    )
     goal = created["createGoal"]
     assert goal["__typename"] == "Goal" and goal["status"] == "ACTIVE" and goal["mentorId"] == str(world.mentor.id)
     booked = await booking(gql, world.protege_token, world, await Goal.get(id=int(goal["id"])), clock)
@@ -40,12 +58,26 @@ async def test_a_protege_creates_a_smart_goal_and_books_a_session(gql, world, cl
 
 
 async def test_a_goal_must_be_time_bound_in_the_future(gql, world, clock):
-    result = await gql.data("""mutation($input: CreateGoalInput!) { createGoal(input: $input) {
-        __typename ... on InvalidInputError { field message } } }""", {"input": {
-        "protegeId": str(world.protege.id), "specific": "x", "measurable": "y", "achievable": "z", "relevant": "w",
-        "dueOn": clock.now().date().isoformat()}}, token=world.admin)
-    assert result["createGoal"] == {"__typename": "InvalidInputError", "field": "dueOn",
-                                    "message": "dueOn: a time-bound goal is due in the future"}
+    result = await gql.data(
+        """mutation($input: CreateGoalInput!) { createGoal(input: $input) {
+        __typename ... on InvalidInputError { field message } } }""",
+        {
+            "input": {
+                "protegeId": str(world.protege.id),
+                "specific": "x",
+                "measurable": "y",
+                "achievable": "z",
+                "relevant": "w",
+                "dueOn": clock.now().date().isoformat(),
+            }
+        },
+        token=world.admin,
+    )
+    assert result["createGoal"] == {
+        "__typename": "InvalidInputError",
+        "field": "dueOn",
+        "message": "dueOn: a time-bound goal is due in the future",
+    }
 
 
 async def test_a_protege_in_reminder_books_only_with_an_admins_approval(gql, world, clock):
@@ -61,22 +93,34 @@ async def test_a_suspended_mentor_cannot_be_booked(gql, world, clock):
     goal = await goal_for(Acting(world.org_id), world.protege, world.mentor, clock)
     await gql.data(TRANSITION % "issueNotice", {"id": str(world.mentor.id)}, token=world.admin)
     until = (clock.now() + timedelta(days=7)).isoformat()
-    await gql.data('mutation($id: ID!, $until: DateTime!) { suspend(input: {participantId: $id, reason: "r", until: $until}) { __typename } }',
-                   {"id": str(world.mentor.id), "until": until}, token=world.admin)
+    await gql.data(
+        'mutation($id: ID!, $until: DateTime!) { suspend(input: {participantId: $id, reason: "r", until: $until}) { __typename } }',
+        {"id": str(world.mentor.id), "until": until},
+        token=world.admin,
+    )
     refused = await booking(gql, world.protege_token, world, goal, clock)
     assert refused == {"__typename": "NotPermittedError", "message": "the mentor is suspended and cannot be booked"}
 
 
 async def test_partners_cannot_record_activity(gql, world):
-    body = await gql.execute('mutation($s: ID!, $r: ID!) { sendMessage(senderId: $s, recipientId: $r) { __typename } }',
-                             {"s": str(world.protege.id), "r": str(world.mentor.id)}, token=world.partner)
+    body = await gql.execute(
+        "mutation($s: ID!, $r: ID!) { sendMessage(senderId: $s, recipientId: $r) { __typename } }",
+        {"s": str(world.protege.id), "r": str(world.mentor.id)},
+        token=world.partner,
+    )
     assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
 
 
 async def test_a_participant_cannot_speak_for_another(gql, world):
-    result = await gql.data('mutation($s: ID!, $r: ID!) { sendMessage(senderId: $s, recipientId: $r) { __typename ... on UserError { message } } }',
-                            {"s": str(world.mentor.id), "r": str(world.protege.id)}, token=world.protege_token)
-    assert result["sendMessage"] == {"__typename": "NotPermittedError", "message": "participants send messages as themselves"}
+    result = await gql.data(
+        "mutation($s: ID!, $r: ID!) { sendMessage(senderId: $s, recipientId: $r) { __typename ... on UserError { message } } }",
+        {"s": str(world.mentor.id), "r": str(world.protege.id)},
+        token=world.protege_token,
+    )
+    assert result["sendMessage"] == {
+        "__typename": "NotPermittedError",
+        "message": "participants send messages as themselves",
+    }
 
 
 async def test_the_last_activity_that_completes_the_criteria_awards_the_badge_on_demand(gql, world, clock):
@@ -84,8 +128,11 @@ async def test_the_last_activity_that_completes_the_criteria_awards_the_badge_on
     await exemplary_pair(acting, world.mentor, world.protege, clock, progress=False)
     assert (await BadgeRecord.get(participant_id=world.protege.id)).state == "none"
     goal = await Goal.filter(protege_id=world.protege.id).first()
-    await gql.data('mutation($g: ID!) { logGoalProgress(goalId: $g, note: "Third case study live") { __typename } }',
-                   {"g": str(goal.id)}, token=world.protege_token)
+    await gql.data(
+        'mutation($g: ID!) { logGoalProgress(goalId: $g, note: "Third case study live") { __typename } }',
+        {"g": str(goal.id)},
+        token=world.protege_token,
+    )
     badge = (await gql.data(BADGE, {"id": str(world.protege.id)}, token=world.protege_token))["participant"]["badge"]
     assert badge["status"] == "awarded" and badge["policyVersion"] == "protege-badge-2026.1"
     assert all(c["met"] for c in badge["criteria"]) and len(badge["criteria"]) == 5
@@ -102,7 +149,8 @@ async def test_advice_says_when_the_third_session_ages_out(gql, world, clock):
     advice = {a["criterion"]: a for a in badge["advice"]}
     lapse = first.scheduled_at + timedelta(days=60)
     assert advice["session_attendance"]["message"] == (
-        f"Your 3rd attended session in 60 days ages out on {lapse:%d %B}: attend another session by then to keep the badge.")
+        f"Your 3rd attended session in 60 days ages out on {lapse:%d %B}: attend another session by then to keep the badge."
+    )
     assert advice["session_attendance"]["dueBy"].startswith(lapse.date().isoformat())
 
 
@@ -114,9 +162,16 @@ async def test_priority_listing_puts_badge_holders_first(gql, world, clock):
     await evaluate_badges(clock=clock, organization_id=world.org_id)
     query = "{ participants(first: 10, orderBy: %s) { edges { node { displayName badge { status } } } } }"
     by_priority = [e["node"] for e in (await gql.data(query % "PRIORITY", token=world.admin))["participants"]["edges"]]
-    assert [n["displayName"] for n in by_priority] == ["Zoe Later Mentor", "Yan Later Protege", "Maya Mentor", "Pat Protege"]
+    assert [n["displayName"] for n in by_priority] == [
+        "Zoe Later Mentor",
+        "Yan Later Protege",
+        "Maya Mentor",
+        "Pat Protege",
+    ]
     assert [n["badge"]["status"] for n in by_priority] == ["awarded", "awarded", "none", "none"]
-    by_id = [e["node"]["displayName"] for e in (await gql.data(query % "ID", token=world.admin))["participants"]["edges"]]
+    by_id = [
+        e["node"]["displayName"] for e in (await gql.data(query % "ID", token=world.admin))["participants"]["edges"]
+    ]
     assert by_id == ["Maya Mentor", "Pat Protege", "Zoe Later Mentor", "Yan Later Protege"]
 
 
@@ -135,12 +190,17 @@ async def test_the_certificate_is_a_real_pdf_for_the_protege_and_their_organizat
     assert (await gql.http.get(url, headers={"Authorization": f"Bearer {world.other_admin}"})).status_code == 404
     assert (await gql.http.get(url, headers={"Authorization": f"Bearer {world.admin}"})).status_code == 200
     mentor_code = (await BadgeRecord.get(participant_id=world.mentor.id)).certificate_code
-    assert (await gql.http.get(f"/certificates/{mentor_code}.pdf", headers={"Authorization": f"Bearer {world.admin}"})).status_code == 404
+    assert (
+        await gql.http.get(f"/certificates/{mentor_code}.pdf", headers={"Authorization": f"Bearer {world.admin}"})
+    ).status_code == 404
 
 
 async def test_activity_mutations_take_relay_global_ids_too(gql, world):
-    global_ids = (await gql.data("{ participants(first: 2) { edges { node { id role } } } }", token=world.admin))
+    global_ids = await gql.data("{ participants(first: 2) { edges { node { id role } } } }", token=world.admin)
     ids = {e["node"]["role"]: e["node"]["id"] for e in global_ids["participants"]["edges"]}
-    sent = await gql.data('mutation($s: ID!, $r: ID!) { sendMessage(senderId: $s, recipientId: $r) { __typename ... on Message { senderId } } }',
-                          {"s": ids["PROTEGE"], "r": ids["MENTOR"]}, token=world.admin)
+    sent = await gql.data(
+        "mutation($s: ID!, $r: ID!) { sendMessage(senderId: $s, recipientId: $r) { __typename ... on Message { senderId } } }",
+        {"s": ids["PROTEGE"], "r": ids["MENTOR"]},
+        token=world.admin,
+    )
     assert sent["sendMessage"] == {"__typename": "Message", "senderId": str(world.protege.id)}

@@ -12,8 +12,7 @@ from domain.activity.acting import Acting
 from domain.activity.messages import SendMessage
 from domain.activity.record import record_activity
 from domain.activity.sessions import BookSession, RecordSessionOutcome
-from domain.models import Deadline, Message, MentorshipSession, OutboxEvent, TransitionRecord
-from domain.models import Absentee, SessionStatus
+from domain.models import Absentee, Deadline, MentorshipSession, Message, OutboxEvent, SessionStatus, TransitionRecord
 from tests.support.activity import goal_for
 
 
@@ -38,7 +37,9 @@ async def test_a_message_whose_consequences_fail_is_not_recorded(world, clock, m
 
     monkeypatch.setattr(consequences, "schedule", second_deadline_fails)
     with pytest.raises(Injected):
-        await record_activity(acting, SendMessage(sender_id=world.mentor.id, recipient_id=world.protege.id), clock=clock)
+        await record_activity(
+            acting, SendMessage(sender_id=world.mentor.id, recipient_id=world.protege.id), clock=clock
+        )
     assert await Message.all().count() == 0
     assert await Deadline.all().count() == before  # no response deadline without its message, and no message without it
 
@@ -48,27 +49,39 @@ async def test_a_no_show_whose_reminder_fails_leaves_the_session_booked(world, c
     goal = await goal_for(acting, world.protege, world.mentor, clock)
     sessions = []
     for _ in range(2):
-        booked = await record_activity(acting, BookSession(mentor_id=world.mentor.id, protege_id=world.protege.id,
-                                                           goal_id=goal.id, scheduled_at=clock.now()), clock=clock)
+        booked = await record_activity(
+            acting,
+            BookSession(
+                mentor_id=world.mentor.id, protege_id=world.protege.id, goal_id=goal.id, scheduled_at=clock.now()
+            ),
+            clock=clock,
+        )
         assert isinstance(booked, MentorshipSession)
         sessions.append(booked)
     clock.advance(timedelta(hours=2))
-    first = await record_activity(acting, RecordSessionOutcome(session_id=sessions[0].id, outcome=SessionStatus.NO_SHOW,
-                                                               absentee=Absentee.PROTEGE), clock=clock)
+    first = await record_activity(
+        acting,
+        RecordSessionOutcome(session_id=sessions[0].id, outcome=SessionStatus.NO_SHOW, absentee=Absentee.PROTEGE),
+        clock=clock,
+    )
     assert isinstance(first, MentorshipSession)
     log_rows, events = await TransitionRecord.all().count(), await OutboxEvent.all().count()
     monkeypatch.setattr(consequences, "evaluate_badges", _fail)  # after the reminder was applied
     with pytest.raises(Injected):
-        await record_activity(acting, RecordSessionOutcome(session_id=sessions[1].id, outcome=SessionStatus.NO_SHOW,
-                                                           absentee=Absentee.PROTEGE), clock=clock)
+        await record_activity(
+            acting,
+            RecordSessionOutcome(session_id=sessions[1].id, outcome=SessionStatus.NO_SHOW, absentee=Absentee.PROTEGE),
+            clock=clock,
+        )
     assert (await MentorshipSession.get(id=sessions[1].id)).status is SessionStatus.BOOKED
     assert (await world.protege.__class__.get(id=world.protege.id)).standing == "good"
     assert await TransitionRecord.all().count() == log_rows and await OutboxEvent.all().count() == events
 
 
 async def test_without_a_failure_the_same_message_is_recorded_with_its_deadlines(world, clock):
-    message = await record_activity(Acting(world.org_id), SendMessage(sender_id=world.mentor.id,
-                                                                      recipient_id=world.protege.id), clock=clock)
+    message = await record_activity(
+        Acting(world.org_id), SendMessage(sender_id=world.mentor.id, recipient_id=world.protege.id), clock=clock
+    )
     assert isinstance(message, Message)
     kinds = set(await Deadline.filter(subject_id=message.id).values_list("kind", flat=True))
     assert {k.value for k in kinds} == {"response_nudge", "response_due"}

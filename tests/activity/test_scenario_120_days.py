@@ -7,24 +7,24 @@ Scripted activity happens on given days. Each rule must fire exactly once, at th
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from domain.activity.acting import Acting
 from domain.activity.goals import LogGoalProgress
 from domain.activity.messages import SendMessage
-from domain.activity.sessions import BookSession, RecordSessionOutcome
 from domain.activity.record import record_activity
-from domain.activity.acting import Acting
+from domain.activity.sessions import BookSession, RecordSessionOutcome
 from domain.kernel.actors import Actor
 from domain.kernel.clock import FixedClock
-from domain.models import Absentee, MentorshipSession, Nudge, SessionStatus, TransitionRecord
 from domain.kernel.roles import Role
+from domain.models import Absentee, MentorshipSession, Nudge, SessionStatus, TransitionRecord
 from domain.standing.apply import StandingCommand, apply_event
 from tests.support.activity import exemplary_pair, goal_for
 from tests.support.redis import connect_redis, run_worker
 
-T0 = datetime(2031, 1, 1, tzinfo=timezone.utc)  # in the future: arq holds precise jobs, the sweep does the work
+T0 = datetime(2031, 1, 1, tzinfo=UTC)  # in the future: arq holds precise jobs, the sweep does the work
 TICK = timedelta(hours=12)
 DAY = timedelta(days=1)
 
@@ -52,19 +52,31 @@ async def test_every_rule_fires_once_at_the_right_simulated_time(world, clock):
     other = world.mentor  # mentors the protégés who are not part of the badge story
     p1, p2, p3 = [await make(Role.PROTEGE, f"Protege {i}") for i in range(1, 4)]
     await apply_event(StandingCommand(mentor_b.id, "issue_notice", admin, "late notes"), clock=clock)
-    await apply_event(StandingCommand(mentor_b.id, "suspend", admin, "no-shows", params={"until": T0 + 14 * DAY}), clock=clock)
+    await apply_event(
+        StandingCommand(mentor_b.id, "suspend", admin, "no-shows", params={"until": T0 + 14 * DAY}), clock=clock
+    )
 
     async def attend(protege, mentor, outcome=SessionStatus.ATTENDED):
         goal = await goal_for(acting, protege, mentor, clock)
-        session = await record_activity(acting, BookSession(mentor_id=mentor.id, protege_id=protege.id, goal_id=goal.id,
-                                              scheduled_at=clock.now()), clock=clock)
+        session = await record_activity(
+            acting,
+            BookSession(mentor_id=mentor.id, protege_id=protege.id, goal_id=goal.id, scheduled_at=clock.now()),
+            clock=clock,
+        )
         clock.advance(timedelta(hours=1))
-        done = await record_activity(acting, RecordSessionOutcome(session_id=session.id, outcome=outcome,
-                                                     absentee=Absentee.PROTEGE if outcome is SessionStatus.NO_SHOW else None), clock=clock)
+        await record_activity(
+            acting,
+            RecordSessionOutcome(
+                session_id=session.id,
+                outcome=outcome,
+                absentee=Absentee.PROTEGE if outcome is SessionStatus.NO_SHOW else None,
+            ),
+            clock=clock,
+        )
 
     async def progress(protege):
         goal = await goal_for(acting, protege, other, clock)
-        update = await record_activity(acting, LogGoalProgress(goal_id=goal.id, note="halfway there"), clock=clock)
+        await record_activity(acting, LogGoalProgress(goal_id=goal.id, note="halfway there"), clock=clock)
 
     async def message_to(protege):
         await record_activity(acting, SendMessage(sender_id=other.id, recipient_id=protege.id), clock=clock)
@@ -72,11 +84,12 @@ async def test_every_rule_fires_once_at_the_right_simulated_time(world, clock):
     script: dict[int, list[Callable[[], Awaitable[None]]]] = {
         5: [lambda: attend(p1, other)],
         20: [lambda: attend(p1, other, SessionStatus.NO_SHOW), lambda: progress(p4)],  # P4 keeps goal progress up
-        25: [lambda: attend(p1, other, SessionStatus.NO_SHOW)],     # 2nd no-show: reminder now
-        30: [lambda: message_to(p3)], 35: [lambda: message_to(p3)],
-        40: [lambda: message_to(p3)],                               # its window lapses on day 42: ineligible
+        25: [lambda: attend(p1, other, SessionStatus.NO_SHOW)],  # 2nd no-show: reminder now
+        30: [lambda: message_to(p3)],
+        35: [lambda: message_to(p3)],
+        40: [lambda: message_to(p3)],  # its window lapses on day 42: ineligible
         50: [lambda: progress(p1), lambda: progress(p4), lambda: progress(world.protege)],
-        80: [lambda: progress(p2)],                                 # P2, warned on day 60, is active again
+        80: [lambda: progress(p2)],  # P2, warned on day 60, is active again
         100: [lambda: progress(p1), lambda: progress(p4), lambda: progress(world.protege)],
     }
     for day in range(0, 121):
@@ -120,12 +133,23 @@ async def test_every_rule_fires_once_at_the_right_simulated_time(world, clock):
         assert revoke.evidence["criteria"]  # the evidence says which criterion lapsed
     first_session = await MentorshipSession.filter(protege_id=p4.id).order_by("scheduled_at").first()
     # P4's third attended session in 60 days ages out 60 days after the first: revoked that night.
-    assert fired(p4, "revoke")[0].occurred_at.date() in {(first_session.scheduled_at + 60 * DAY).date(),
-                                                       (first_session.scheduled_at + 61 * DAY).date()}
+    assert fired(p4, "revoke")[0].occurred_at.date() in {
+        (first_session.scheduled_at + 60 * DAY).date(),
+        (first_session.scheduled_at + 61 * DAY).date(),
+    }
     # Nothing else happened on its own: no rule fired twice, and no other participant changed.
-    expected = {("lift_suspension", mentor_b.id), ("clear_notice", mentor_a.id), ("send_reminder", p1.id),
-                ("issue_warning", p2.id), ("restore_good_standing", p2.id), ("mark_ineligible", p3.id),
-                ("award", mentor_c.id), ("award", p4.id), ("revoke", mentor_c.id), ("revoke", p4.id)}
+    expected = {
+        ("lift_suspension", mentor_b.id),
+        ("clear_notice", mentor_a.id),
+        ("send_reminder", p1.id),
+        ("issue_warning", p2.id),
+        ("restore_good_standing", p2.id),
+        ("mark_ineligible", p3.id),
+        ("award", mentor_c.id),
+        ("award", p4.id),
+        ("revoke", mentor_c.id),
+        ("revoke", p4.id),
+    }
     assert sorted((r.event, r.participant_id) for r in automatic) == sorted(expected)
     await redis.flushdb()
     await redis.aclose()

@@ -17,13 +17,17 @@ BADGE = """badge { status since policyVersion evaluatedAt
   criteria { key description met value threshold windowStart windowEnd note }
   advice { criterion message dueBy }
   perks { priorityListing spotlightEligible earlyAccess bonusReferrals committedLearner ambassadorEligible certificateUrl } }"""
-EVERYTHING = """{ participants(first: 100) { edges { cursor node { __typename id role displayName timezone version
+EVERYTHING = (
+    """{ participants(first: 100) { edges { cursor node { __typename id role displayName timezone version
   profileVisible bookingNeedsApproval programReview createdAt email
   standing { state since suspendedUntil machine allowedEvents
     history(first: 3) { edges { cursor node { id machine fromState toState event actor { kind id } reason evidence
       policyVersion occurredAt } } pageInfo { hasNextPage endCursor } } }
-  organization { id slug name } """ + BADGE + """ } }
+  organization { id slug name } """
+    + BADGE
+    + """ } }
   pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }"""
+)
 DIRECTIVES = """query($withBadge: Boolean!, $skipName: Boolean!) {
   everyone: participants(first: 50) { edges { node { ...who  mine: standing { s: state } } } }
   viewer { role organizationId participantId __typename } }
@@ -89,8 +93,11 @@ async def test_an_awaitable_in_a_plain_looking_place_falls_back_to_graphql_core(
     # One participant's badge is not preloaded: its sync resolver hands back a coroutine, so the plan for
     # the participant is dropped and graphql-core completes it (and awaits the badge) instead.
     before = compiled.stats["fell_back"]
-    data = await gql.data("query($id: ID!) { participant(id: $id) { displayName badge { status } } }",
-                          {"id": str(world.protege.id)}, token=world.admin)
+    data = await gql.data(
+        "query($id: ID!) { participant(id: $id) { displayName badge { status } } }",
+        {"id": str(world.protege.id)},
+        token=world.admin,
+    )
     assert data["participant"] == {"displayName": "Pat Protege", "badge": {"status": "none"}}
     assert compiled.stats["fell_back"] == before + 1
 
@@ -136,12 +143,15 @@ class ErrorQuery:
 ERROR_SCHEMA = strawberry.Schema(query=ErrorQuery, execution_context_class=StandingExecutionContext)
 
 
-@pytest.mark.parametrize("query", [
-    "{ box { label leaves { value maybe doubled(times: 3) } } }",
-    "{ box { label leaves { value fails } } }",
-    "{ brokenBox { label leaves { value } } }",
-    "{ box { leaves { ... on Leaf { value } __typename } } brokenBox { leaves { maybe } } }",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "{ box { label leaves { value maybe doubled(times: 3) } } }",
+        "{ box { label leaves { value fails } } }",
+        "{ brokenBox { label leaves { value } } }",
+        "{ box { leaves { ... on Leaf { value } __typename } } brokenBox { leaves { maybe } } }",
+    ],
+)
 def test_errors_paths_and_nulls_are_graphql_cores_own(query, monkeypatch):
     fast = ERROR_SCHEMA.execute_sync(query)
     monkeypatch.setattr(compiled, "ENABLED", False)
@@ -153,7 +163,8 @@ def test_errors_paths_and_nulls_are_graphql_cores_own(query, monkeypatch):
 def test_a_plain_selection_is_compiled_and_an_erroring_one_falls_back():
     before = dict(compiled.stats)
     assert ERROR_SCHEMA.execute_sync("{ box { label leaves { value doubled } } }").data == {
-        "box": {"label": "box", "leaves": [{"value": 1, "doubled": 2}, {"value": 2, "doubled": 4}]}}
+        "box": {"label": "box", "leaves": [{"value": 1, "doubled": 2}, {"value": 2, "doubled": 4}]}
+    }
     assert compiled.stats["compiled"] == before.get("compiled", 0) + 1
     result = ERROR_SCHEMA.execute_sync("{ box { leaves { fails } } }")
     assert [e.path for e in result.errors] == [["box", "leaves", 0, "fails"]]  # the null bubbles up to data

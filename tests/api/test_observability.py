@@ -15,8 +15,6 @@ from schema.observability import JsonFormatter, request_id
 from tests.support.live import free_port
 
 
-
-
 def test_healthz_and_readyz_in_embedded_mode(database_url):
     with TestClient(create_app(Settings(database_url=database_url))) as client:
         assert client.get("/healthz").json() == {"status": "ok"}
@@ -41,13 +39,25 @@ def test_readyz_reports_an_unreachable_redis(database_url):
 def test_metrics_count_transitions_as_they_happen(admin_secret, database_url):
     headers = {"Authorization": f"Bearer {admin_secret}"}
     with TestClient(create_app(Settings(database_url=database_url))) as client:
-        pid = client.post("/graphql", headers=headers, json={"query": 'mutation { registerParticipant(input: {role: MENTOR, '
-                          'displayName: "Ada", email: "ada@example.org"}) { ... on ParticipantPayload { participant { id } } } }'}
-                          ).json()["data"]["registerParticipant"]["participant"]["id"]
+        pid = client.post(
+            "/graphql",
+            headers=headers,
+            json={
+                "query": "mutation { registerParticipant(input: {role: MENTOR, "
+                'displayName: "Ada", email: "ada@example.org"}) { ... on ParticipantPayload { participant { id } } } }'
+            },
+        ).json()["data"]["registerParticipant"]["participant"]["id"]
         line = 'standing_transitions_total{from_state="good",machine="mentor_standing",to_state="first_notice"}'
         assert line not in client.get("/metrics").text
-        client.post("/graphql", headers=headers, json={"query": 'mutation($id: ID!) { issueNotice(input: {participantId: $id, '
-                    'reason: "late"}) { __typename } }', "variables": {"id": pid}})
+        client.post(
+            "/graphql",
+            headers=headers,
+            json={
+                "query": "mutation($id: ID!) { issueNotice(input: {participantId: $id, "
+                'reason: "late"}) { __typename } }',
+                "variables": {"id": pid},
+            },
+        )
         metrics = client.get("/metrics").text
     assert f"{line} 1.0" in metrics
     assert 'standing_http_requests_total{method="POST",route="/graphql",status="200"} 2.0' in metrics

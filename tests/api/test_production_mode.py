@@ -15,8 +15,8 @@ from graphql.language import Lexer, Source, TokenKind
 
 import domain.participants.directory
 import schema.mutations.standing
-from domain.kernel.clock import FixedClock
 from domain.infra.config import Settings
+from domain.kernel.clock import FixedClock
 from domain.models import TransitionRecord
 from schema.app import create_app
 from tests.support.world import GraphQLClient
@@ -31,8 +31,9 @@ def production_app(orm: str, clock: FixedClock):
 
 @pytest.fixture
 async def prod(production_app) -> AsyncIterator[GraphQLClient]:
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=production_app),
-                                 base_url="http://standing.test") as http:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=production_app), base_url="http://standing.test"
+    ) as http:
         yield GraphQLClient(http)
 
 
@@ -69,8 +70,7 @@ async def test_introspection_is_refused_in_production(prod, world, query, field,
 
 
 async def test_introspection_through_a_get_query_is_refused_in_production(prod):
-    response = await prod.http.get("/graphql", params={"query": INTROSPECTION},
-                                   headers={"Accept": "application/json"})
+    response = await prod.http.get("/graphql", params={"query": INTROSPECTION}, headers={"Accept": "application/json"})
     body = response.json()
     assert body.get("data") is None
     assert messages(body) == [
@@ -107,6 +107,7 @@ async def test_graphiql_is_served_in_development(gql, accept):
 
 # --- error masking --------------------------------------------------------------------------------
 
+
 def _explode(*args, **kwargs):
     raise RuntimeError("secret detail")
 
@@ -118,7 +119,8 @@ async def _directory_request(client: GraphQLClient, world) -> dict:
 async def _issue_notice_request(client: GraphQLClient, world) -> dict:
     return await client.execute(
         'mutation($pid: ID!) { issueNotice(input: {participantId: $pid, reason: "r"}) { __typename } }',
-        {"pid": str(world.mentor.id)}, token=world.admin,
+        {"pid": str(world.mentor.id)},
+        token=world.admin,
     )
 
 
@@ -168,7 +170,8 @@ async def test_unauthenticated_errors_are_not_masked_in_production(prod):
 async def test_forbidden_errors_are_not_masked_in_production(prod, world):
     body = await prod.execute(
         'mutation($pid: ID!) { issueNotice(input: {participantId: $pid, reason: "r"}) { __typename } }',
-        {"pid": str(world.mentor.id)}, token=world.partner,
+        {"pid": str(world.mentor.id)},
+        token=world.partner,
     )
     assert body["data"] is None
     assert [(e["message"], e["extensions"]) for e in body["errors"]] == [
@@ -185,6 +188,7 @@ async def test_graphql_validation_messages_are_not_masked_in_production(prod, wo
 
 
 # --- query limits ---------------------------------------------------------------------------------
+
 
 def nested(levels: int) -> str:
     """A named operation `levels` fields deep. No valid query here goes deeper than 9 fields, so the
@@ -208,7 +212,7 @@ async def test_a_query_of_depth_10_is_not_refused_for_depth_in_production(prod, 
 
 
 async def test_the_deepest_valid_query_is_served_in_production(prod, world):
-    query = ("{ participants { edges { node { standing { history { edges { node { actor { kind } } } } } } } } }")
+    query = "{ participants { edges { node { standing { history { edges { node { actor { kind } } } } } } } } }"
     data = await prod.data(query, token=world.admin)
     assert [e["node"]["standing"]["history"]["edges"] for e in data["participants"]["edges"]] == [[], []]
 
@@ -240,6 +244,7 @@ async def test_aliases_are_not_limited_in_development(gql, world):
 
 def document_of(tokens: int, participant_id: int) -> tuple[str, int]:
     """An issueNotice mutation of exactly `tokens` tokens, padded with a JSON evidence list; and the padding."""
+
     def build(padding: int) -> str:
         return (
             'mutation { issueNotice(input: {participantId: "%d", reason: "padded", evidence: {pad: [%s]}}) '
@@ -291,8 +296,9 @@ mutation($pid: ID!, $reason: String!, $version: Int) {
 
 
 async def test_invalid_input_from_issue_notice_is_data_in_production(prod, world):
-    body = await prod.execute(TRANSITION % "issueNotice", {"pid": str(world.mentor.id), "reason": "   "},
-                              token=world.admin)
+    body = await prod.execute(
+        TRANSITION % "issueNotice", {"pid": str(world.mentor.id), "reason": "   "}, token=world.admin
+    )
     assert "errors" not in body
     result = body["data"]["issueNotice"]
     assert result["__typename"] == "InvalidInputError"
@@ -304,14 +310,30 @@ async def test_invalid_input_from_issue_notice_is_data_in_production(prod, world
 @pytest.mark.parametrize(
     ("field", "who", "variables", "expected"),
     [
-        ("issueNotice", "admin", lambda w: {"pid": "999999", "reason": "r"},
-         {"__typename": "NotFoundError", "entity": "Participant", "id": "999999"}),
-        ("issueNotice", "other_admin", lambda w: {"pid": str(w.mentor.id), "reason": "r"},
-         {"__typename": "NotFoundError", "entity": "Participant"}),
-        ("suspend", "admin", None, {"__typename": "TransitionNotAllowedError", "state": "GOOD",
-                                    "allowedEvents": ["ISSUE_NOTICE"]}),
-        ("issueNotice", "admin", lambda w: {"pid": str(w.mentor.id), "reason": "r", "version": 7},
-         {"__typename": "StaleVersionError", "expectedVersion": 7, "actualVersion": 1}),
+        (
+            "issueNotice",
+            "admin",
+            lambda w: {"pid": "999999", "reason": "r"},
+            {"__typename": "NotFoundError", "entity": "Participant", "id": "999999"},
+        ),
+        (
+            "issueNotice",
+            "other_admin",
+            lambda w: {"pid": str(w.mentor.id), "reason": "r"},
+            {"__typename": "NotFoundError", "entity": "Participant"},
+        ),
+        (
+            "suspend",
+            "admin",
+            None,
+            {"__typename": "TransitionNotAllowedError", "state": "GOOD", "allowedEvents": ["ISSUE_NOTICE"]},
+        ),
+        (
+            "issueNotice",
+            "admin",
+            lambda w: {"pid": str(w.mentor.id), "reason": "r", "version": 7},
+            {"__typename": "StaleVersionError", "expectedVersion": 7, "actualVersion": 1},
+        ),
     ],
     ids=["not-found", "other-organization", "transition-not-allowed", "stale-version"],
 )
@@ -322,9 +344,11 @@ async def test_typed_user_errors_stay_data_in_production(prod, world, clock, fie
             "until: $until}) { __typename ... on UserError { message } "
             "... on TransitionNotAllowedError { state allowedEvents } } }"
         )
-        body = await prod.execute(query, {"pid": str(world.mentor.id),
-                                          "until": (clock.now() + timedelta(days=3)).isoformat()},
-                                  token=world.admin)
+        body = await prod.execute(
+            query,
+            {"pid": str(world.mentor.id), "until": (clock.now() + timedelta(days=3)).isoformat()},
+            token=world.admin,
+        )
     else:
         body = await prod.execute(TRANSITION % field, variables(world), token=getattr(world, who))
     assert "errors" not in body

@@ -35,9 +35,10 @@ async def test_listing_100_participants_costs_no_more_sql_than_listing_1(gql, wo
         if i % 3 == 0:
             await gql.data(
                 'mutation($id: ID!) { sendReminder(input: {participantId: $id, reason: "r"}) { __typename } }'
-                if participant.role is Role.PROTEGE else
-                'mutation($id: ID!) { issueNotice(input: {participantId: $id, reason: "r"}) { __typename } }',
-                {"id": str(participant.id)}, token=world.admin,
+                if participant.role is Role.PROTEGE
+                else 'mutation($id: ID!) { issueNotice(input: {participantId: $id, reason: "r"}) { __typename } }',
+                {"id": str(participant.id)},
+                token=world.admin,
             )
     forget_tokens()  # the mutations above left the admin token in this process's token cache
     cold = await statements_for_page(gql, world.admin, sql_counter, 1)

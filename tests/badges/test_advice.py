@@ -40,8 +40,9 @@ async def test_session_reporting_advice_points_at_notes_not_at_unanswered_messag
     goal = await goal_for(acting, world.protege, world.mentor, clock)
     await attended_session(acting, world.mentor, world.protege, goal, clock, notes=False)  # notes due in 48 hours
     clock.advance(timedelta(hours=49))  # that session's notes are now late: session reporting is at 0%
-    message = await record_activity(acting, SendMessage(sender_id=world.protege.id, recipient_id=world.mentor.id),
-                                    clock=clock)  # unanswered: due in 48 hours
+    message = await record_activity(
+        acting, SendMessage(sender_id=world.protege.id, recipient_id=world.mentor.id), clock=clock
+    )  # unanswered: due in 48 hours
     assert isinstance(message, Message)
     second = await attended_session(acting, world.mentor, world.protege, goal, clock, notes=False)  # notes due later
     await evaluate_badges(clock=clock, participant_ids=[world.mentor.id])
@@ -55,7 +56,9 @@ async def test_a_lapsed_rate_advises_no_due_time_in_the_past(gql, world, clock):
     acting = Acting(world.org_id)
     await exemplary_pair(acting, world.mentor, world.protege, clock)
     for _ in range(3):  # three messages the protégé never answers
-        await record_activity(acting, SendMessage(sender_id=world.mentor.id, recipient_id=world.protege.id), clock=clock)
+        await record_activity(
+            acting, SendMessage(sender_id=world.mentor.id, recipient_id=world.protege.id), clock=clock
+        )
     clock.advance(timedelta(days=3))  # every window has lapsed
     await evaluate_badges(clock=clock, participant_ids=[world.protege.id])
     advice = await _advice(gql, world.admin, world.protege.id)
@@ -67,8 +70,9 @@ async def test_a_lapsed_rate_advises_no_due_time_in_the_past(gql, world, clock):
 
 async def test_a_message_answered_within_48_hours_counts_when_it_is_answered(world, clock):
     acting = Acting(world.org_id)
-    message = await record_activity(acting, SendMessage(sender_id=world.protege.id, recipient_id=world.mentor.id),
-                                    clock=clock)
+    message = await record_activity(
+        acting, SendMessage(sender_id=world.protege.id, recipient_id=world.mentor.id), clock=clock
+    )
     clock.advance(timedelta(hours=5))
     await record_activity(acting, RespondToMessage(message_id=message.id), clock=clock)  # evaluates the mentor
     evidence = {c["key"]: c for c in (await BadgeRecord.get(participant_id=world.mentor.id)).criteria}
@@ -79,8 +83,12 @@ def test_descriptions_are_worded_from_the_values_in_force():
     assert SESSION_REPORTING.description == "90% of session notes submitted on time (48 hours)."
     code = _protege({}).criteria
     assert {c.key: c.description for c in code}["session_attendance"] == "Attend at least 3 sessions over 60 days."
-    ours = {c.key: c.description for c in _protege({"session_attendance": {"threshold": 2, "window_days": 90},
-                                                     "timely_response": {"threshold": 0.925}}).criteria}
+    ours = {
+        c.key: c.description
+        for c in _protege(
+            {"session_attendance": {"threshold": 2, "window_days": 90}, "timely_response": {"threshold": 0.925}}
+        ).criteria
+    }
     assert ours["session_attendance"] == "Attend at least 2 sessions over 90 days."
     assert ours["timely_response"] == "Respond to mentors within 48 hours, 92.5% of the time."
     assert len(code) == 5
@@ -94,8 +102,9 @@ def _protege(changes: dict):
 
 async def test_an_organizations_overrides_reach_the_policy_the_evidence_and_the_certificate(gql, world, clock):
     await Organization.filter(id=world.org_id).update(
-        policy_overrides={"protege": {"session_attendance": {"threshold": 2, "window_days": 90}}})
-    policies = (await gql.data("{ badgePolicies { role criteria { key description } } }", token=world.partner))
+        policy_overrides={"protege": {"session_attendance": {"threshold": 2, "window_days": 90}}}
+    )
+    policies = await gql.data("{ badgePolicies { role criteria { key description } } }", token=world.partner)
     protege = next(p for p in policies["badgePolicies"] if p["role"] == "PROTEGE")
     attendance = next(c for c in protege["criteria"] if c["key"] == "session_attendance")
     assert attendance["description"] == "Attend at least 2 sessions over 90 days."
@@ -105,8 +114,9 @@ async def test_an_organizations_overrides_reach_the_policy_the_evidence_and_the_
     assert record.state == "awarded"
     evidence = {c["key"]: c for c in record.criteria}
     assert evidence["session_attendance"]["description"] == "Attend at least 2 sessions over 90 days."
-    response = await gql.http.get(f"/certificates/{record.certificate_code}.pdf",
-                                  headers={"Authorization": f"Bearer {world.protege_token}"})
+    response = await gql.http.get(
+        f"/certificates/{record.certificate_code}.pdf", headers={"Authorization": f"Bearer {world.protege_token}"}
+    )
     text = pypdf.PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
     assert "2 sessions over 90 days" in text and "3 sessions over 60 days" not in text
     assert (await policy_for(world.org_id, Role.PROTEGE)).criterion("session_attendance").threshold == 2

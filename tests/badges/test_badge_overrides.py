@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from domain.badges.overrides import policy_for
-from domain.models import BadgePolicyChange, Organization
 from domain.kernel.roles import Role
+from domain.models import BadgePolicyChange, Organization
 
 SET = """mutation($overrides: JSON!, $reason: String!) { setBadgeOverrides(overrides: $overrides, reason: $reason) {
   __typename
@@ -28,8 +28,9 @@ async def test_an_admin_sets_overrides_and_every_reader_sees_the_new_policy(gql,
     code = criterion(before, "PROTEGE", "session_attendance")
     assert not code["overridden"]
 
-    result = (await gql.data(SET, {"overrides": FOUR_SESSIONS, "reason": "our cohorts meet weekly"},
-                             token=world.admin))["setBadgeOverrides"]
+    result = (
+        await gql.data(SET, {"overrides": FOUR_SESSIONS, "reason": "our cohorts meet weekly"}, token=world.admin)
+    )["setBadgeOverrides"]
     assert result["__typename"] == "BadgeOverridesPayload"
     change = result["change"]
     assert change["actor"]["kind"] == "ADMIN" and change["reason"] == "our cohorts meet weekly"
@@ -49,7 +50,9 @@ async def test_an_admin_sets_overrides_and_every_reader_sees_the_new_policy(gql,
 
 async def test_an_empty_object_restores_the_code_and_the_history_keeps_both_changes(gql, world):
     await gql.data(SET, {"overrides": FOUR_SESSIONS, "reason": "weekly"}, token=world.admin)
-    restored = (await gql.data(SET, {"overrides": {}, "reason": "back to the Code"}, token=world.admin))["setBadgeOverrides"]
+    restored = (await gql.data(SET, {"overrides": {}, "reason": "back to the Code"}, token=world.admin))[
+        "setBadgeOverrides"
+    ]
     assert restored["change"]["previous"] == FOUR_SESSIONS and restored["change"]["overrides"] is None
     assert not any(c["overridden"] for p in restored["policies"] for c in p["criteria"])
     assert (await Organization.get(id=world.org_id)).policy_overrides is None
@@ -57,14 +60,17 @@ async def test_an_empty_object_restores_the_code_and_the_history_keeps_both_chan
     assert [h["reason"] for h in history] == ["back to the Code", "weekly"]
 
 
-@pytest.mark.parametrize("overrides, field, fragment", [
-    ({"coach": {}}, "overrides", "unknown role"),
-    ({"protege": {"session_attendance": {"threshold": -1}}}, "overrides", "positive number"),
-    ({"mentor": {"responsiveness": {"threshold": 1.5}}}, "overrides", "at most 1"),
-    ({"protege": {"nope": {"threshold": 2}}}, "overrides", "unknown protege criterion"),
-    ([1, 2], "overrides", "an object by role"),
-    ({"protege": {"session_attendance": 4}}, "overrides", "an object by role"),
-])
+@pytest.mark.parametrize(
+    "overrides, field, fragment",
+    [
+        ({"coach": {}}, "overrides", "unknown role"),
+        ({"protege": {"session_attendance": {"threshold": -1}}}, "overrides", "positive number"),
+        ({"mentor": {"responsiveness": {"threshold": 1.5}}}, "overrides", "at most 1"),
+        ({"protege": {"nope": {"threshold": 2}}}, "overrides", "unknown protege criterion"),
+        ([1, 2], "overrides", "an object by role"),
+        ({"protege": {"session_attendance": 4}}, "overrides", "an object by role"),
+    ],
+)
 async def test_bad_overrides_are_refused_with_the_reason_and_change_nothing(gql, world, overrides, field, fragment):
     result = (await gql.data(SET, {"overrides": overrides, "reason": "try"}, token=world.admin))["setBadgeOverrides"]
     assert result["__typename"] == "InvalidInputError" and result["field"] == field
@@ -75,7 +81,11 @@ async def test_bad_overrides_are_refused_with_the_reason_and_change_nothing(gql,
 
 async def test_a_reason_is_required(gql, world):
     result = (await gql.data(SET, {"overrides": FOUR_SESSIONS, "reason": "  "}, token=world.admin))["setBadgeOverrides"]
-    assert result == {"__typename": "InvalidInputError", "field": "reason", "message": "reason: every admin action needs a reason"}
+    assert result == {
+        "__typename": "InvalidInputError",
+        "field": "reason",
+        "message": "reason: every admin action needs a reason",
+    }
 
 
 @pytest.mark.parametrize("who", ["partner", "protege_token", "mentor_token"])

@@ -6,24 +6,33 @@ from datetime import timedelta
 
 import pytest
 
-
 from domain.activity.acting import Acting
-from domain.badges.policy import MENTOR_BADGE_POLICY, PROTEGE_BADGE_POLICY
 from domain.badges.evaluation import evaluate_badges
-from domain.models import BadgeRecord, MentorshipSession, Organization, TransitionRecord
-from domain.kernel.roles import Role
-from domain.standing.apply import StandingCommand, apply_event
+from domain.badges.policy import MENTOR_BADGE_POLICY, PROTEGE_BADGE_POLICY
 from domain.kernel.actors import Actor
+from domain.kernel.roles import Role
+from domain.models import BadgeRecord, MentorshipSession, Organization, TransitionRecord
+from domain.standing.apply import StandingCommand, apply_event
 from tests.support.activity import exemplary_pair
 
 
 def test_policies_hold_the_codes_thresholds_exactly():
     mentor = {c.key: (c.threshold, c.window.days if c.window else None) for c in MENTOR_BADGE_POLICY.criteria}
-    assert mentor == {"smart_goals": (3, None), "reliable_scheduling": (3, 60), "responsiveness": (0.95, 90),
-                      "session_reporting": (0.90, 90), "community_engagement": (1, 90)}
+    assert mentor == {
+        "smart_goals": (3, None),
+        "reliable_scheduling": (3, 60),
+        "responsiveness": (0.95, 90),
+        "session_reporting": (0.90, 90),
+        "community_engagement": (1, 90),
+    }
     protege = {c.key: (c.threshold, c.window.days if c.window else None) for c in PROTEGE_BADGE_POLICY.criteria}
-    assert protege == {"active_goal": (1, None), "session_attendance": (3, 60), "timely_response": (0.90, 90),
-                       "feedback_participation": (2, None), "goal_progress": (1, 30)}
+    assert protege == {
+        "active_goal": (1, None),
+        "session_attendance": (3, 60),
+        "timely_response": (0.90, 90),
+        "feedback_participation": (2, None),
+        "goal_progress": (1, 30),
+    }
 
 
 @pytest.fixture
@@ -81,17 +90,23 @@ async def test_two_sessions_are_one_short_of_the_attendance_threshold(world, act
 async def test_a_protege_made_ineligible_loses_the_badge_in_the_same_transaction(world, acting, clock):
     await exemplary_pair(acting, world.mentor, world.protege, clock)
     await evaluate_badges(clock=clock, organization_id=world.org_id)
-    result = await apply_event(StandingCommand(world.protege.id, "mark_ineligible", Actor.admin(1), "ignored 6 nudges"), clock=clock)
+    result = await apply_event(
+        StandingCommand(world.protege.id, "mark_ineligible", Actor.admin(1), "ignored 6 nudges"), clock=clock
+    )
     assert result.participant.standing == "ineligible"
     assert (await badge(world.protege)).state == "revoked"
-    revoke = await TransitionRecord.filter(participant_id=world.protege.id, machine="protege_badge", event="revoke").get()
+    revoke = await TransitionRecord.filter(
+        participant_id=world.protege.id, machine="protege_badge", event="revoke"
+    ).get()
     assert revoke.actor_kind == "admin" and "ineligible" in revoke.reason
     assert await evaluate_badges(clock=clock, participant_ids=[world.protege.id]) == []
 
 
 async def test_an_organization_can_override_a_threshold_and_the_version_says_so(world, acting, clock):
     await exemplary_pair(acting, world.mentor, world.protege, clock)
-    await Organization.filter(id=world.org_id).update(policy_overrides={"protege": {"session_attendance": {"threshold": 4}}})
+    await Organization.filter(id=world.org_id).update(
+        policy_overrides={"protege": {"session_attendance": {"threshold": 4}}}
+    )
     await evaluate_badges(clock=clock, organization_id=world.org_id)
     record = await badge(world.protege)
     assert record.state == "revoked"  # awarded on demand under the Code's 3, revoked under the organization's 4
@@ -122,17 +137,27 @@ async def test_population_evaluation_runs_one_query_per_criterion(world, acting,
     assert len(writes) < 10, "evidence is written in bulk, not a statement per participant"
 
 
-@pytest.mark.parametrize(("overrides", "problem"), [
-    ({"protege": {"session_attendance": {"threshold": 4, "window_days": 90}}}, None),
-    ({"tutor": {}}, "unknown role 'tutor'"),
-    ({"mentor": {"charisma": {"threshold": 1}}}, "unknown mentor criterion 'charisma'"),
-    ({"protege": {"timely_response": {"threshold": 1.5}}}, "protege.timely_response.threshold: a rate is at most 1 (100%)"),
-    ({"protege": {"active_goal": {"window_days": 30}}},
-     "protege.active_goal.window_days: only windowed criteria take a whole number of days"),
-    ({"protege": {"goal_progress": {"window_days": 2.5}}},
-     "protege.goal_progress.window_days: only windowed criteria take a whole number of days"),
-    ({"mentor": {"smart_goals": {"threshold": 0}}}, "mentor.smart_goals.threshold: must be a positive number"),
-])
+@pytest.mark.parametrize(
+    ("overrides", "problem"),
+    [
+        ({"protege": {"session_attendance": {"threshold": 4, "window_days": 90}}}, None),
+        ({"tutor": {}}, "unknown role 'tutor'"),
+        ({"mentor": {"charisma": {"threshold": 1}}}, "unknown mentor criterion 'charisma'"),
+        (
+            {"protege": {"timely_response": {"threshold": 1.5}}},
+            "protege.timely_response.threshold: a rate is at most 1 (100%)",
+        ),
+        (
+            {"protege": {"active_goal": {"window_days": 30}}},
+            "protege.active_goal.window_days: only windowed criteria take a whole number of days",
+        ),
+        (
+            {"protege": {"goal_progress": {"window_days": 2.5}}},
+            "protege.goal_progress.window_days: only windowed criteria take a whole number of days",
+        ),
+        ({"mentor": {"smart_goals": {"threshold": 0}}}, "mentor.smart_goals.threshold: must be a positive number"),
+    ],
+)
 def test_organization_overrides_are_validated(overrides, problem):
     from domain.badges.policy import validate_overrides
 

@@ -11,14 +11,14 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
 import pytest
 
-from domain.infra import db
 from domain.access.tokens import authenticate
+from domain.infra import db
 
 ROOT = Path(__file__).resolve().parents[2]
 STANDING = [sys.executable, "-m", "cli.main"]
@@ -86,8 +86,20 @@ def test_policy_set_and_show(database_url, tmp_path):
     assert run(["policy", "show", "--org", "nowhere"], database_url).returncode == 2
 
 
-@pytest.mark.parametrize("command", [[], ["serve"], ["migrate"], ["token"], ["token", "create"], ["policy"], ["policy", "set"],
-                                     ["export-schema"], ["diagrams"]])
+@pytest.mark.parametrize(
+    "command",
+    [
+        [],
+        ["serve"],
+        ["migrate"],
+        ["token"],
+        ["token", "create"],
+        ["policy"],
+        ["policy", "set"],
+        ["export-schema"],
+        ["diagrams"],
+    ],
+)
 def test_every_command_has_help(command, database_url):
     result = run([*command, "--help"], database_url)
     assert result.returncode == 0 and "usage: standing" in result.stdout
@@ -103,7 +115,9 @@ def _readme_first_query_script(port: int) -> str:
     readme = (ROOT / "README.md").read_text()
     block = re.search(r"```sh\n(TOKEN=.*?)```", readme, re.S)
     assert block, "README lost its first-query example"
-    return block.group(1).replace("127.0.0.1:8000", f"127.0.0.1:{port}").replace(".venv/bin/standing", " ".join(STANDING))
+    return (
+        block.group(1).replace("127.0.0.1:8000", f"127.0.0.1:{port}").replace(".venv/bin/standing", " ".join(STANDING))
+    )
 
 
 @contextmanager
@@ -112,8 +126,14 @@ def serving(database_url: str, **extra_env: str) -> Iterator[tuple[int, dict[str
     port = _free_port()
     env = {**os.environ, "STANDING_DATABASE_URL": database_url, **extra_env}
     env.pop("STANDING_REDIS_URL", None)
-    server = subprocess.Popen(STANDING + ["serve", "--port", str(port)], cwd=ROOT, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    server = subprocess.Popen(
+        STANDING + ["serve", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         deadline = time.monotonic() + 30
         while True:  # wait for the server process to come up (a start-up wait, not a time control)
@@ -134,8 +154,14 @@ def serving(database_url: str, **extra_env: str) -> Iterator[tuple[int, dict[str
 def test_readme_first_query_returns_the_participants_standing(database_url):
     """The README's curl example, run verbatim against `standing serve`."""
     with serving(database_url) as (port, env):
-        result = subprocess.run(["bash", "-e", "-c", _readme_first_query_script(port)], cwd=ROOT, env=env,
-                                capture_output=True, text=True, timeout=60)
+        result = subprocess.run(
+            ["bash", "-e", "-c", _readme_first_query_script(port)],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
     assert result.returncode == 0, result.stderr
     assert '"state":"FIRST_NOTICE"' in result.stdout
     assert '"reason":"Missed two sessions without notice"' in result.stdout
@@ -150,16 +176,27 @@ def test_embedded_mode_lifts_a_suspension_on_time_without_redis(database_url):
         url = f"http://127.0.0.1:{port}/graphql"
 
         def gql(query: str, variables: dict) -> dict:
-            return httpx.post(url, json={"query": query, "variables": variables}, headers=headers, timeout=10).json()["data"]
+            return httpx.post(url, json={"query": query, "variables": variables}, headers=headers, timeout=10).json()[
+                "data"
+            ]
 
-        pid = gql('mutation { registerParticipant(input: {role: MENTOR, displayName: "Ada", email: "ada@example.org"}) '
-                  '{ ... on ParticipantPayload { participant { id } } } }', {})["registerParticipant"]["participant"]["id"]
-        gql('mutation($id: ID!) { issueNotice(input: {participantId: $id, reason: "late"}) { __typename } }', {"id": pid})
-        until = datetime.now(timezone.utc) + timedelta(seconds=2)
-        suspended = gql('mutation($id: ID!, $until: DateTime!) { suspend(input: {participantId: $id, reason: "again", '
-                        'until: $until}) { __typename } }', {"id": pid, "until": until.isoformat()})
+        pid = gql(
+            'mutation { registerParticipant(input: {role: MENTOR, displayName: "Ada", email: "ada@example.org"}) '
+            "{ ... on ParticipantPayload { participant { id } } } }",
+            {},
+        )["registerParticipant"]["participant"]["id"]
+        gql(
+            'mutation($id: ID!) { issueNotice(input: {participantId: $id, reason: "late"}) { __typename } }',
+            {"id": pid},
+        )
+        until = datetime.now(UTC) + timedelta(seconds=2)
+        suspended = gql(
+            'mutation($id: ID!, $until: DateTime!) { suspend(input: {participantId: $id, reason: "again", '
+            "until: $until}) { __typename } }",
+            {"id": pid, "until": until.isoformat()},
+        )
         assert suspended["suspend"]["__typename"] == "TransitionPayload"
-        query = 'query($id: ID!) { participant(id: $id) { standing { state history(first: 1) { edges { node { actor { kind id } occurredAt } } } } } }'
+        query = "query($id: ID!) { participant(id: $id) { standing { state history(first: 1) { edges { node { actor { kind id } occurredAt } } } } } }"
         deadline = time.monotonic() + 15
         while (standing := gql(query, {"id": pid})["participant"]["standing"])["state"] == "SUSPENDED":
             assert time.monotonic() < deadline, "the suspension was never lifted"

@@ -8,27 +8,40 @@ import os
 import re
 import subprocess
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from domain.infra import db
+from cli.demo import DemoRefused, DemoSize, build_demo
 from domain.access.organizations import get_or_create_organization
 from domain.access.principals import TokenRole
 from domain.access.tokens import authenticate
+from domain.infra import db
 from domain.kernel.clock import FixedClock
-from cli.demo import DemoRefused, DemoSize, build_demo
-from domain.standing.machines import MACHINES
+from domain.kernel.roles import Role
 from domain.models import (
-    AvailabilityWindow, BadgeRecord, CommunityAttendance, ExcusedLeave, GoalProgress, MentorshipSession, Message,
-    Nudge, Organization, Participant, ServiceOffering, SessionFeedback, SessionNote, SessionStatus, TransitionRecord,
+    AvailabilityWindow,
+    BadgeRecord,
+    CommunityAttendance,
+    ExcusedLeave,
+    GoalProgress,
+    MentorshipSession,
+    Message,
+    Nudge,
+    Organization,
+    Participant,
+    ServiceOffering,
+    SessionFeedback,
+    SessionNote,
+    SessionStatus,
+    TransitionRecord,
 )
 from domain.participants.registration import ProfileInput, register_participant
-from domain.kernel.roles import Role
+from domain.standing.machines import MACHINES
 
 ROOT = Path(__file__).resolve().parents[2]
-NOW = datetime(2026, 11, 20, 15, 30, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 20, 15, 30, tzinfo=UTC)
 SMALL = DemoSize(mentors=12, proteges=24)  # the smallest cast that still tells every story
 BADGE_STATUSES = ("none", "awarded", "revoked")
 
@@ -48,7 +61,9 @@ async def test_every_standing_state_and_badge_status_is_reached_through_the_rule
     org = result.organization
     for role, state in every_state():
         assert await Participant.filter(organization_id=org.id, role=role, standing=state).exists(), (role, state)
-    ids = {role: await Participant.filter(organization_id=org.id, role=role).values_list("id", flat=True) for role in Role}
+    ids = {
+        role: await Participant.filter(organization_id=org.id, role=role).values_list("id", flat=True) for role in Role
+    }
     for role in Role:
         statuses = set(await BadgeRecord.filter(participant_id__in=ids[role]).values_list("state", flat=True))
         assert statuses == set(BADGE_STATUSES), (role, statuses)
@@ -58,12 +73,20 @@ async def test_every_standing_state_and_badge_status_is_reached_through_the_rule
     log = await TransitionRecord.filter(organization_id=org.id).order_by("id")
     steps = {(r.event, r.actor_kind, r.actor_id if r.actor_kind == "system" else r.actor_kind) for r in log}
     for step in [
-        ("clear_notice", "system", "notice_decays"), ("lift_suspension", "system", "suspension_ends"),
-        ("issue_warning", "system", "inactivity_warning"), ("send_reminder", "system", "missed_sessions_reminder"),
-        ("mark_ineligible", "system", "non_responsiveness"), ("restore_good_standing", "participant", "participant"),
-        ("award", "system", "badge_evaluation"), ("revoke", "system", "badge_evaluation"),
-        ("issue_notice", "admin", "admin"), ("suspend", "admin", "admin"), ("remove", "admin", "admin"),
-        ("undo_removal", "admin", "admin"), ("clear_notice", "admin", "admin"), ("approve_reschedule", "admin", "admin"),
+        ("clear_notice", "system", "notice_decays"),
+        ("lift_suspension", "system", "suspension_ends"),
+        ("issue_warning", "system", "inactivity_warning"),
+        ("send_reminder", "system", "missed_sessions_reminder"),
+        ("mark_ineligible", "system", "non_responsiveness"),
+        ("restore_good_standing", "participant", "participant"),
+        ("award", "system", "badge_evaluation"),
+        ("revoke", "system", "badge_evaluation"),
+        ("issue_notice", "admin", "admin"),
+        ("suspend", "admin", "admin"),
+        ("remove", "admin", "admin"),
+        ("undo_removal", "admin", "admin"),
+        ("clear_notice", "admin", "admin"),
+        ("approve_reschedule", "admin", "admin"),
         ("restore_good_standing", "admin", "admin"),
     ]:
         assert step in steps, step
@@ -76,8 +99,10 @@ async def test_every_standing_state_and_badge_status_is_reached_through_the_rule
         assert [r.from_state for r in chain] == states[:-1], participant.id
         assert states[-1] == participant.standing
 
-    assert result.standings == {(role.value, state): await Participant.filter(
-        organization_id=org.id, role=role, standing=state).count() for role, state in every_state()}
+    assert result.standings == {
+        (role.value, state): await Participant.filter(organization_id=org.id, role=role, standing=state).count()
+        for role, state in every_state()
+    }
     assert not [kind for kind in result.rejected if kind[1] == "InvalidInput"], result.rejected
 
 
@@ -96,8 +121,11 @@ async def test_months_of_every_kind_of_activity_ending_now(orm):
     assert any(at <= due for at, due in answered) and any(at > due for at, due in answered)
     assert await messages.filter(responded_at=None, respond_by__lt=NOW).exists()
     for model in (GoalProgress, AvailabilityWindow, ServiceOffering, CommunityAttendance, Nudge, ExcusedLeave):
-        path = {"GoalProgress": "goal__organization_id", "AvailabilityWindow": "mentor__organization_id",
-                "ServiceOffering": "mentor__organization_id"}.get(model.__name__, "participant__organization_id")
+        path = {
+            "GoalProgress": "goal__organization_id",
+            "AvailabilityWindow": "mentor__organization_id",
+            "ServiceOffering": "mentor__organization_id",
+        }.get(model.__name__, "participant__organization_id")
         assert await model.filter(**{path: org}).exists(), model.__name__
 
     # Six months, the last of them days ago: nothing recorded after the end, and plenty right before it.
@@ -110,7 +138,8 @@ async def test_months_of_every_kind_of_activity_ending_now(orm):
     assert await messages.filter(sent_at__gte=NOW - timedelta(days=2)).exists()
     assert await GoalProgress.filter(goal__organization_id=org, created_at__gte=NOW - timedelta(days=2)).exists()
     assert await BadgeRecord.filter(participant__organization_id=org, evaluated_at=NOW).count() == sum(
-        result.badges.values())
+        result.badges.values()
+    )
     assert result.rows["sessions_attended"] == await sessions.filter(status=SessionStatus.ATTENDED).count()
 
 
@@ -157,8 +186,12 @@ async def test_graphiql_finds_someone_in_every_state_and_badge_status(orm, gql):
 async def test_the_same_seed_tells_the_same_story_and_a_second_run_refuses(orm):
     # Someone followed the README's first query into "demo" before running the demo: that is fine.
     existing = await get_or_create_organization("demo", FixedClock(NOW))
-    ada = await register_participant(organization_id=existing.id, role=Role.MENTOR,
-                                     profile=ProfileInput("Ada", "ada@example.org"), clock=FixedClock(NOW))
+    ada = await register_participant(
+        organization_id=existing.id,
+        role=Role.MENTOR,
+        profile=ProfileInput("Ada", "ada@example.org"),
+        clock=FixedClock(NOW),
+    )
     first = await build_demo(size=SMALL, now=NOW)
     assert first.organization.id == existing.id and (await Participant.get(id=ada.id)).standing == "good"
     with pytest.raises(DemoRefused, match="already has the demo's participants"):
@@ -170,7 +203,8 @@ async def test_the_same_seed_tells_the_same_story_and_a_second_run_refuses(orm):
     assert second.standings == {**first.standings, ada_standing: first.standings[ada_standing] - 1}
     assert second.badges == {**first.badges, ada_badge: first.badges[ada_badge] - 1}
     assert {k: v for k, v in second.rows.items() if k != "mentors"} == {
-        k: v for k, v in first.rows.items() if k != "mentors"}
+        k: v for k, v in first.rows.items() if k != "mentors"
+    }
 
     with pytest.raises(DemoRefused, match="at least"):
         await build_demo(slug="tiny", size=DemoSize(mentors=3, proteges=5), now=NOW)
@@ -178,8 +212,9 @@ async def test_the_same_seed_tells_the_same_story_and_a_second_run_refuses(orm):
 
 def _standing(args: list[str], database_url: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "STANDING_DATABASE_URL": database_url}
-    return subprocess.run([sys.executable, "-m", "cli.main", *args], capture_output=True, text=True, env=env,
-                          cwd=ROOT, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "cli.main", *args], capture_output=True, text=True, env=env, cwd=ROOT, timeout=300
+    )
 
 
 def test_standing_demo_prints_an_admin_token_last_and_refuses_a_second_run(database_url):

@@ -16,11 +16,43 @@ from domain.models import Goal, Message, Participant, SessionNote
 ROOT = Path(__file__).resolve().parents[2]
 
 HISTORY = [
-    {"type": "participant", "ref": "m1", "role": "mentor", "display_name": "Maya", "email": "maya@example.org", "at": "2026-01-05T09:00:00Z"},
-    {"type": "participant", "ref": "p1", "role": "protege", "display_name": "Pat", "email": "pat@example.org", "at": "2026-01-05T09:00:00Z"},
-    {"type": "goal", "ref": "g1", "protege": "p1", "mentor": "m1", "specific": "Portfolio", "measurable": "3 case studies",
-     "achievable": "10h a week", "relevant": "Job search", "due_on": "2026-06-30", "at": "2026-01-06T09:00:00Z"},
-    {"type": "session", "ref": "s1", "mentor": "m1", "protege": "p1", "goal": "g1", "scheduled_at": "2026-01-10T15:00:00Z", "at": "2026-01-06T10:00:00Z"},
+    {
+        "type": "participant",
+        "ref": "m1",
+        "role": "mentor",
+        "display_name": "Maya",
+        "email": "maya@example.org",
+        "at": "2026-01-05T09:00:00Z",
+    },
+    {
+        "type": "participant",
+        "ref": "p1",
+        "role": "protege",
+        "display_name": "Pat",
+        "email": "pat@example.org",
+        "at": "2026-01-05T09:00:00Z",
+    },
+    {
+        "type": "goal",
+        "ref": "g1",
+        "protege": "p1",
+        "mentor": "m1",
+        "specific": "Portfolio",
+        "measurable": "3 case studies",
+        "achievable": "10h a week",
+        "relevant": "Job search",
+        "due_on": "2026-06-30",
+        "at": "2026-01-06T09:00:00Z",
+    },
+    {
+        "type": "session",
+        "ref": "s1",
+        "mentor": "m1",
+        "protege": "p1",
+        "goal": "g1",
+        "scheduled_at": "2026-01-10T15:00:00Z",
+        "at": "2026-01-06T10:00:00Z",
+    },
     {"type": "session_outcome", "session": "s1", "outcome": "attended", "at": "2026-01-10T16:00:00Z"},
     {"type": "note", "session": "s1", "body": "Reviewed the first case study", "at": "2026-01-13T09:00:00Z"},
     {"type": "message", "ref": "x1", "sender": "p1", "recipient": "m1", "at": "2026-01-12T09:00:00Z"},
@@ -34,7 +66,15 @@ def lines(records) -> list[str]:
 
 async def test_history_is_replayed_at_each_records_own_time(world, clock):
     result = await apply(parse(lines(HISTORY)), organization_id=world.org_id, now=clock.now())
-    assert result.counts == {"participant": 2, "goal": 1, "session": 1, "session_outcome": 1, "note": 1, "message": 1, "response": 1}
+    assert result.counts == {
+        "participant": 2,
+        "goal": 1,
+        "session": 1,
+        "session_outcome": 1,
+        "note": 1,
+        "message": 1,
+        "response": 1,
+    }
     note = await SessionNote.get()
     assert note.submitted_at.isoformat() == "2026-01-13T09:00:00+00:00"
     assert note.on_time is False  # 48 hours after a session ending at 16:00 on the 10th is the 12th, 16:00
@@ -46,8 +86,17 @@ async def test_history_is_replayed_at_each_records_own_time(world, clock):
 def test_every_bad_record_is_reported_with_its_line_and_field():
     bad = lines(HISTORY[:2]) + [
         "not json",
-        json.dumps({"type": "goal", "protege": "nobody", "specific": 7, "measurable": "m", "achievable": "a",
-                    "relevant": "r", "due_on": "soon"}),
+        json.dumps(
+            {
+                "type": "goal",
+                "protege": "nobody",
+                "specific": 7,
+                "measurable": "m",
+                "achievable": "a",
+                "relevant": "r",
+                "due_on": "soon",
+            }
+        ),
         json.dumps({"type": "teleport"}),
         json.dumps({"type": "message", "sender": "p1", "recipient": "m1", "at": "yesterday", "colour": "red"}),
         json.dumps({"type": "participant", "ref": "m1", "role": "mentor", "display_name": "Again", "email": "a@b.org"}),
@@ -77,7 +126,8 @@ async def test_a_batch_rejected_midway_writes_nothing(world, clock):
     with pytest.raises(ImportFailed) as failed:
         await apply(parse(lines(records)), organization_id=world.org_id, now=clock.now())
     assert [str(p) for p in failed.value.problems] == [
-        "line 6: goalId: a session is tied to one of the protégé's own goals"]
+        "line 6: goalId: a session is tied to one of the protégé's own goals"
+    ]
     assert await Participant.all().count() == before
     assert await Goal.all().count() == 0
 

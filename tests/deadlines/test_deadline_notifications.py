@@ -6,8 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from domain.infra.db import transaction
 from domain.deadlines.schedule import deadline_key, on_scheduled, schedule
+from domain.infra.db import transaction
 from domain.models import Deadline, DeadlineKind
 
 NOTICE = 'mutation($id: ID!) { issueNotice(input: {participantId: $id, reason: "r"}) { __typename } }'

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from domain.deadlines.schedule import on_scheduled
 from domain.kernel.actors import Actor
 from domain.kernel.clock import FixedClock, SystemClock
-from domain.deadlines.schedule import on_scheduled
 from domain.models import Deadline, Participant, TransitionRecord
 from domain.standing.apply import StandingCommand, apply_event
 from tests.support.redis import connect_redis, run_worker
@@ -20,7 +20,7 @@ from workers.scheduling import arq_listener, job_id
 def clock() -> FixedClock:
     # Simulated time lies in the future, so arq (which defers in wall-clock time) holds every precise
     # job for later and only the jobs a test enqueues itself run now.
-    return FixedClock(datetime(2031, 1, 1, tzinfo=timezone.utc))
+    return FixedClock(datetime(2031, 1, 1, tzinfo=UTC))
 
 
 @pytest.fixture
@@ -41,7 +41,9 @@ async def test_a_precise_job_lifts_a_suspension_at_its_end_time(world, redis):
     clock = SystemClock()  # arq defers in real time, so this one test uses the real clock, two seconds ahead
     await apply_event(StandingCommand(world.mentor.id, "issue_notice", Actor.admin(1), "late"), clock=clock)
     until = clock.now() + timedelta(seconds=2)
-    await apply_event(StandingCommand(world.mentor.id, "suspend", Actor.admin(1), "x", params={"until": until}), clock=clock)
+    await apply_event(
+        StandingCommand(world.mentor.id, "suspend", Actor.admin(1), "x", params={"until": until}), clock=clock
+    )
     deadline = await Deadline.get(participant_id=world.mentor.id, kind="suspension_end")
     assert abs(await redis.zscore("arq:queue", job_id(deadline)) - (until.timestamp() * 1000 + 5)) <= 1
     await run_worker(redis, clock)  # waits for the deferred job, then exits
@@ -53,10 +55,12 @@ async def test_a_precise_job_lifts_a_suspension_at_its_end_time(world, redis):
 async def test_after_redis_is_flushed_the_sweep_catches_up_in_due_order(redis, world, clock):
     admin = Actor.admin(1)
     mentors = [await world.participant(world.mentor.role, f"Mentor {i}") for i in range(3)]
-    for days, mentor in zip((9, 3, 6), mentors):
+    for days, mentor in zip((9, 3, 6), mentors, strict=False):
         await apply_event(StandingCommand(mentor.id, "issue_notice", admin, "late"), clock=clock)
-        await apply_event(StandingCommand(mentor.id, "suspend", admin, "again",
-                                          params={"until": clock.now() + timedelta(days=days)}), clock=clock)
+        await apply_event(
+            StandingCommand(mentor.id, "suspend", admin, "again", params={"until": clock.now() + timedelta(days=days)}),
+            clock=clock,
+        )
     assert await redis.zcard("arq:queue") >= 3
     await redis.flushdb()  # the queue is gone; the deadlines are not
     clock.advance(timedelta(days=10))  # and the worker was down the whole time
@@ -70,8 +74,12 @@ async def test_after_redis_is_flushed_the_sweep_catches_up_in_due_order(redis, w
 
 async def test_running_a_job_twice_applies_its_effect_once(redis, world, clock):
     await apply_event(StandingCommand(world.mentor.id, "issue_notice", Actor.admin(1), "late"), clock=clock)
-    await apply_event(StandingCommand(world.mentor.id, "suspend", Actor.admin(1), "x",
-                                      params={"until": clock.now() + timedelta(days=1)}), clock=clock)
+    await apply_event(
+        StandingCommand(
+            world.mentor.id, "suspend", Actor.admin(1), "x", params={"until": clock.now() + timedelta(days=1)}
+        ),
+        clock=clock,
+    )
     deadline = await Deadline.get(participant_id=world.mentor.id, kind="suspension_end")
     clock.advance(timedelta(days=2))
     await redis.enqueue_job("fire_deadline_job", deadline.id, _job_id="first-run")
@@ -99,15 +107,22 @@ async def test_the_worker_serves_its_own_metrics_when_given_a_port(world, redis,
     await startup(ctx)
     try:
         await apply_event(StandingCommand(world.mentor.id, "issue_notice", Actor.admin(1), "late"), clock=clock)
-        await apply_event(StandingCommand(world.mentor.id, "suspend", Actor.admin(1), "x",
-                                          params={"until": clock.now() + timedelta(hours=1)}), clock=clock)
+        await apply_event(
+            StandingCommand(
+                world.mentor.id, "suspend", Actor.admin(1), "x", params={"until": clock.now() + timedelta(hours=1)}
+            ),
+            clock=clock,
+        )
         deadline = await Deadline.get(participant_id=world.mentor.id, kind="suspension_end")
         clock.advance(timedelta(hours=1, seconds=30))
         assert (await fire_deadline_job(ctx, deadline.id)).startswith("lift_suspension")
         async with httpx.AsyncClient() as http:
             text = (await http.get(f"http://127.0.0.1:{port}/metrics")).text
         assert 'standing_deadline_lateness_seconds_count{kind="suspension_end"} 1.0' in text
-        assert 'standing_transitions_total{from_state="suspended",machine="mentor_standing",to_state="first_notice"} 1.0' in text
+        assert (
+            'standing_transitions_total{from_state="suspended",machine="mentor_standing",to_state="first_notice"} 1.0'
+            in text
+        )
         assert "standing_live_subscribers" not in text  # the worker has none
     finally:
         await shutdown(ctx)

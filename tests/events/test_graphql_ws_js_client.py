@@ -50,7 +50,10 @@ def js_client() -> str:
             try:
                 result = subprocess.run(
                     [npm, "install", "--no-audit", "--no-fund", "--no-save", "--prefix", str(MODULES), *PACKAGES],
-                    capture_output=True, text=True, timeout=300, cwd=MODULES,
+                    capture_output=True,
+                    text=True,
+                    timeout=300,
+                    cwd=MODULES,
                 )
             except subprocess.TimeoutExpired:
                 _unavailable("npm install of graphql-ws and ws timed out")
@@ -63,10 +66,17 @@ class NodeSubscriber:
     """tests/events/js/subscribe.mjs in its own process; its JSON lines are read on a thread, with timeouts."""
 
     def __init__(self, node: str, base: str, token: str, count: int, after: str = "0") -> None:
-        env = {**os.environ, "JS_MODULES": str(MODULES), "URL": base.replace("http", "ws", 1) + "/graphql",
-               "TOKEN": token, "COUNT": str(count), "AFTER": after}
-        self.process = subprocess.Popen([node, str(SCRIPT)], env=env, stdout=subprocess.PIPE,
-                                        stderr=subprocess.PIPE, text=True)
+        env = {
+            **os.environ,
+            "JS_MODULES": str(MODULES),
+            "URL": base.replace("http", "ws", 1) + "/graphql",
+            "TOKEN": token,
+            "COUNT": str(count),
+            "AFTER": after,
+        }
+        self.process = subprocess.Popen(
+            [node, str(SCRIPT)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
         self.lines: queue.Queue[str | None] = queue.Queue()
         threading.Thread(target=self._read, daemon=True).start()
 
@@ -131,7 +141,11 @@ def test_the_graphql_ws_client_replays_from_its_cursor_then_streams_live_events(
         ("issue_warning", "good", "warning"),
     ]
     assert {e["type"] for e in events} == {"standing.changed"}
-    assert {e["reasonCode"] for e in events} == {"admin.send_reminder", "admin.approve_reschedule", "admin.issue_warning"}
+    assert {e["reasonCode"] for e in events} == {
+        "admin.send_reminder",
+        "admin.approve_reschedule",
+        "admin.issue_warning",
+    }
     cursors = [int(e["cursor"]) for e in events]
     assert cursors == sorted(set(cursors))
     assert "example.org" not in json.dumps(events)

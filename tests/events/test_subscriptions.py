@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import subprocess
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import websockets
@@ -13,7 +13,7 @@ import websockets
 from domain.infra import db
 from domain.models import OutboxEvent
 from schema.ids import parse_participant_id
-from tests.support.live import STANDING, ROOT, PrivateRedis, cli, graphql, serve
+from tests.support.live import ROOT, STANDING, PrivateRedis, cli, graphql, serve
 
 SUBSCRIBE = """subscription($after: ID, $participantId: ID) {
   standingChanged(after: $after, participantId: $participantId) {
@@ -50,11 +50,13 @@ class Subscriber:
         self.ws = ws
 
     @classmethod
-    async def open(cls, base: str, token: str, **variables) -> "Subscriber":
+    async def open(cls, base: str, token: str, **variables) -> Subscriber:
         ws = await websockets.connect(base.replace("http", "ws") + "/graphql", subprotocols=["graphql-transport-ws"])
         await ws.send(json.dumps({"type": "connection_init", "payload": {"authorization": f"Bearer {token}"}}))
         assert json.loads(await ws.recv())["type"] == "connection_ack"
-        await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": {"query": SUBSCRIBE, "variables": variables}}))
+        await ws.send(
+            json.dumps({"id": "1", "type": "subscribe", "payload": {"query": SUBSCRIBE, "variables": variables}})
+        )
         return cls(ws)
 
     async def take(self, count: int, timeout: float = 30) -> list[dict]:
@@ -78,7 +80,11 @@ async def test_a_mutation_reaches_a_partners_subscription_without_contact_detail
         [event] = await subscriber.take(1)
         await subscriber.close()
     assert (event["type"], event["fromState"], event["toState"], event["reasonCode"]) == (
-        "standing.changed", "good", "reminder", "admin.send_reminder")
+        "standing.changed",
+        "good",
+        "reminder",
+        "admin.send_reminder",
+    )
     assert "email" not in json.dumps(event) and "example.org" not in json.dumps(event)
 
 
@@ -88,11 +94,17 @@ async def test_an_event_from_a_worker_job_in_another_process_reaches_the_subscri
         mentor = register(base, admin, "Maya", "MENTOR")
         graphql(base, admin, EVENT % "issueNotice", {"id": mentor})
         subscriber = await Subscriber.open(base, admin, participantId=mentor)  # live only, from now
-        until = (datetime.now(timezone.utc) + timedelta(seconds=2)).isoformat()
-        graphql(base, admin, 'mutation($id: ID!, $u: DateTime!) { suspend(input: {participantId: $id, reason: "r", '
-                             'until: $u}) { __typename } }', {"id": mentor, "u": until})
-        worker = subprocess.Popen(STANDING + ["worker"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                                  stderr=subprocess.DEVNULL)
+        until = (datetime.now(UTC) + timedelta(seconds=2)).isoformat()
+        graphql(
+            base,
+            admin,
+            'mutation($id: ID!, $u: DateTime!) { suspend(input: {participantId: $id, reason: "r", '
+            "until: $u}) { __typename } }",
+            {"id": mentor, "u": until},
+        )
+        worker = subprocess.Popen(
+            STANDING + ["worker"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         try:
             suspended, lifted = await subscriber.take(2)
         finally:
@@ -100,7 +112,11 @@ async def test_an_event_from_a_worker_job_in_another_process_reaches_the_subscri
             worker.wait(timeout=10)
             await subscriber.close()
     assert (suspended["event"], suspended["toState"]) == ("suspend", "suspended")
-    assert (lifted["event"], lifted["toState"], lifted["reasonCode"]) == ("lift_suspension", "first_notice", "suspension_ends")
+    assert (lifted["event"], lifted["toState"], lifted["reasonCode"]) == (
+        "lift_suspension",
+        "first_notice",
+        "suspension_ends",
+    )
 
 
 async def test_a_partner_that_reconnects_with_its_cursor_gets_exactly_what_it_missed(database_url, redis_server):

@@ -10,11 +10,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from domain.events.policy import WEBHOOK_POLICY
+from domain.events.webhooks import SIGNATURE_HEADER, deliver_due, register_webhook, verify_signature
 from domain.kernel.actors import Actor
 from domain.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
-from domain.events.policy import WEBHOOK_POLICY
 from domain.standing.apply import StandingCommand, apply_event
-from domain.events.webhooks import SIGNATURE_HEADER, deliver_due, register_webhook, verify_signature
 from tests.support.live import free_port
 from tests.support.redis import connect_redis, run_worker
 
@@ -28,7 +28,7 @@ class Receiver:
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+            def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 receiver.requests.append((dict(self.headers), body))
                 self.send_response(receiver.statuses.pop(0) if receiver.statuses else 204)
@@ -61,18 +61,24 @@ async def notice(world, clock, participant=None):
 
 
 async def test_a_delivery_is_signed_and_the_signature_verifies(world, clock, receiver):
-    registered = await register_webhook(organization_id=world.org_id, url=receiver.url,
-                                        event_types=["standing.changed"], clock=clock)
+    registered = await register_webhook(
+        organization_id=world.org_id, url=receiver.url, event_types=["standing.changed"], clock=clock
+    )
     await notice(world, clock)
     await deliver_due(clock)
     [(headers, body)] = receiver.requests
     assert verify_signature(registered.secret, headers[SIGNATURE_HEADER], body, now=clock.now().timestamp())
-    assert not verify_signature(registered.secret, headers[SIGNATURE_HEADER], body.replace(b"mentor", b"MENTOR"),
-                                now=clock.now().timestamp())
+    assert not verify_signature(
+        registered.secret, headers[SIGNATURE_HEADER], body.replace(b"mentor", b"MENTOR"), now=clock.now().timestamp()
+    )
     assert not verify_signature("whsec_wrong", headers[SIGNATURE_HEADER], body, now=clock.now().timestamp())
     assert not verify_signature(registered.secret, headers[SIGNATURE_HEADER], body, now=clock.now().timestamp() + 301)
     payload = json.loads(body)
-    assert (payload["type"], payload["to_state"], payload["participant_id"]) == ("standing.changed", "first_notice", world.mentor.id)
+    assert (payload["type"], payload["to_state"], payload["participant_id"]) == (
+        "standing.changed",
+        "first_notice",
+        world.mentor.id,
+    )
     assert "email" not in payload and headers["Standing-Event-Id"] == str(payload["id"])
 
 
@@ -83,7 +89,9 @@ async def test_only_the_event_types_asked_for_are_delivered(world, clock, receiv
     assert receiver.requests == [] and await WebhookDelivery.all().count() == 0
 
 
-async def test_failed_deliveries_are_retried_with_exponential_backoff_and_every_attempt_is_logged(world, clock, receiver):
+async def test_failed_deliveries_are_retried_with_exponential_backoff_and_every_attempt_is_logged(
+    world, clock, receiver
+):
     await register_webhook(organization_id=world.org_id, url=receiver.url, event_types=[], clock=clock)
     receiver.statuses = [500, 503]
     await notice(world, clock)
@@ -119,23 +127,36 @@ async def test_a_failing_endpoint_is_disabled_and_re_enabling_redelivers(gql, wo
     clock.advance(timedelta(hours=2))
     await deliver_due(clock)
     assert len(receiver.requests) == WEBHOOK_POLICY.max_consecutive_failures
-    enabled = await gql.data('mutation($id: ID!) { enableWebhook(id: $id) { __typename ... on WebhookEndpoint { active } } }',
-                             {"id": str(endpoint.id)}, token=world.admin)
+    enabled = await gql.data(
+        "mutation($id: ID!) { enableWebhook(id: $id) { __typename ... on WebhookEndpoint { active } } }",
+        {"id": str(endpoint.id)},
+        token=world.admin,
+    )
     assert enabled["enableWebhook"] == {"__typename": "WebhookEndpoint", "active": True}
     await deliver_due(clock)
     assert [json.loads(body)["to_state"] for _, body in receiver.requests[-2:]] == ["first_notice", "reminder"]
-    deliveries = (await gql.data('query($id: ID!) { webhookDeliveries(endpointId: $id) { status attempts attemptLog { statusCode } } }',
-                                 {"id": str(endpoint.id)}, token=world.admin))["webhookDeliveries"]
+    deliveries = (
+        await gql.data(
+            "query($id: ID!) { webhookDeliveries(endpointId: $id) { status attempts attemptLog { statusCode } } }",
+            {"id": str(endpoint.id)},
+            token=world.admin,
+        )
+    )["webhookDeliveries"]
     assert sorted(d["status"] for d in deliveries) == ["delivered", "delivered"]
     assert max(d["attempts"] for d in deliveries) == WEBHOOK_POLICY.max_consecutive_failures + 1
 
 
 async def test_registering_a_webhook_over_graphql_shows_the_secret_once(gql, world):
-    bad = await gql.data('mutation { registerWebhook(url: "ftp://x", eventTypes: []) { __typename ... on UserError { message } } }',
-                         token=world.admin)
+    bad = await gql.data(
+        'mutation { registerWebhook(url: "ftp://x", eventTypes: []) { __typename ... on UserError { message } } }',
+        token=world.admin,
+    )
     assert bad["registerWebhook"]["__typename"] == "InvalidInputError"
-    good = await gql.data('mutation { registerWebhook(url: "https://partner.example/hook", eventTypes: ["nudge.created"]) '
-                          '{ ... on WebhookRegistration { secret endpoint { eventTypes active } } } }', token=world.admin)
+    good = await gql.data(
+        'mutation { registerWebhook(url: "https://partner.example/hook", eventTypes: ["nudge.created"]) '
+        "{ ... on WebhookRegistration { secret endpoint { eventTypes active } } } }",
+        token=world.admin,
+    )
     assert good["registerWebhook"]["secret"].startswith("whsec_")
     listed = await gql.data("{ webhooks { url eventTypes } }", token=world.admin)
     assert listed["webhooks"] == [{"url": "https://partner.example/hook", "eventTypes": ["nudge.created"]}]

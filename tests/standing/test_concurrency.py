@@ -24,14 +24,14 @@ from tortoise.transactions import in_transaction
 
 from domain.access.principals import TokenRole
 from domain.kernel.actors import Actor
-from domain.models import Participant, TransitionRecord
 from domain.kernel.rejections import InvalidInput, NotFound, StaleVersion, TransitionNotAllowed
 from domain.kernel.roles import Role
+from domain.models import Participant, TransitionRecord
 from domain.standing.apply import StandingCommand, TransitionApplied, apply_event
 from schema.mutations.standing import camel
 from tests.support.databases import BACKEND
-from tests.support.world import issue
 from tests.support.requests import transition_request
+from tests.support.world import issue
 
 RACERS = 20
 
@@ -88,9 +88,14 @@ def _from_graphql(result: dict) -> Outcome:
     if kind == "TransitionPayload":
         t = result["transition"]
         return Outcome(
-            kind, version=result["participant"]["version"], state=result["participant"]["standing"]["state"].lower(),
-            record_id=int(t["id"]), event=t["event"].lower(), from_state=t["fromState"].lower(),
-            to_state=t["toState"].lower(), actor_id=t["actor"]["id"],
+            kind,
+            version=result["participant"]["version"],
+            state=result["participant"]["standing"]["state"].lower(),
+            record_id=int(t["id"]),
+            event=t["event"].lower(),
+            from_state=t["fromState"].lower(),
+            to_state=t["toState"].lower(),
+            actor_id=t["actor"]["id"],
         )
     if kind == "StaleVersionError":
         return Outcome(kind, expected_version=result["expectedVersion"], actual_version=result["actualVersion"])
@@ -103,12 +108,19 @@ def _from_domain(result) -> Outcome:
     match result:
         case TransitionApplied(participant=p, record=r):
             return Outcome(
-                "TransitionPayload", version=p.version, state=p.standing, record_id=r.id, event=r.event,
-                from_state=r.from_state, to_state=r.to_state, actor_id=r.actor_id,
+                "TransitionPayload",
+                version=p.version,
+                state=p.standing,
+                record_id=r.id,
+                event=r.event,
+                from_state=r.from_state,
+                to_state=r.to_state,
+                actor_id=r.actor_id,
             )
         case StaleVersion():
-            return Outcome("StaleVersionError", expected_version=result.expected_version,
-                           actual_version=result.actual_version)
+            return Outcome(
+                "StaleVersionError", expected_version=result.expected_version, actual_version=result.actual_version
+            )
         case TransitionNotAllowed():
             return Outcome("TransitionNotAllowedError", state=result.state)
         case InvalidInput():
@@ -132,23 +144,29 @@ class Racers:
         until = self.clock.now() + timedelta(days=7)
         reason = f"racer {racer}"
         if self.via == "apply_event":
-            return _from_domain(await apply_event(
-                StandingCommand(
-                    participant_id=participant_id, event=event, actor=Actor.admin(f"racer-{racer}"),
-                    reason=reason, params={"until": until} if event == "suspend" else {},
-                    expected_version=version, organization_id=self.org_id,
-                ),
-                clock=self.clock,
-            ))
+            return _from_domain(
+                await apply_event(
+                    StandingCommand(
+                        participant_id=participant_id,
+                        event=event,
+                        actor=Actor.admin(f"racer-{racer}"),
+                        reason=reason,
+                        params={"until": until} if event == "suspend" else {},
+                        expected_version=version,
+                        organization_id=self.org_id,
+                    ),
+                    clock=self.clock,
+                )
+            )
         query, variables = transition_request(MUTATION, event, participant_id, reason, version, until.isoformat())
         data = await self.gql.data(query, variables, token=self.tokens[racer])
         return _from_graphql(data[camel(event)])
 
     async def race(self, participant_id: int, events: list[str], version: int | None) -> list[Outcome]:
         assert len(events) == RACERS
-        return list(await asyncio.gather(
-            *(self.one(i, event, participant_id, version) for i, event in enumerate(events))
-        ))
+        return list(
+            await asyncio.gather(*(self.one(i, event, participant_id, version) for i, event in enumerate(events)))
+        )
 
 
 @pytest.fixture(params=["graphql", "apply_event"])
@@ -219,8 +237,10 @@ async def test_each_transaction_gets_its_own_connection_on_postgres_and_one_at_a
 
     await asyncio.gather(*(work(i) for i in range(RACERS)))
     assert len(trace) == 2 * RACERS
-    assert all(a.split()[1] == b.split()[1] and a.startswith("begin") and b.startswith("end")
-               for a, b in zip(trace[::2], trace[1::2])), trace
+    assert all(
+        a.split()[1] == b.split()[1] and a.startswith("begin") and b.startswith("end")
+        for a, b in zip(trace[::2], trace[1::2], strict=False)
+    ), trace
 
 
 async def test_twenty_racers_queue_behind_an_open_transaction_then_exactly_one_wins(orm, world, clock, sql_counter):
@@ -232,8 +252,9 @@ async def test_twenty_racers_queue_behind_an_open_transaction_then_exactly_one_w
     if BACKEND == "postgres":
         assert await _fill_pool() == pool_size
     commands = [
-        StandingCommand(pid, "issue_notice", Actor.admin(f"racer-{i}"), "r", expected_version=1,
-                        organization_id=world.org_id)
+        StandingCommand(
+            pid, "issue_notice", Actor.admin(f"racer-{i}"), "r", expected_version=1, organization_id=world.org_id
+        )
         for i in range(RACERS)
     ]
     outside = contextvars.copy_context()  # see the test below: racers must not inherit our transaction
@@ -275,10 +296,13 @@ async def test_the_read_waits_for_a_concurrent_writer_and_then_sees_its_commit(o
     async with in_transaction() as holder:
         row = await Participant.filter(id=pid).select_for_update().using_db(holder).first()
         assert row.version == 1
-        task = asyncio.get_running_loop().create_task(apply_event(
-            StandingCommand(pid, "issue_notice", Actor.admin("late"), "too late", organization_id=world.org_id),
-            clock=clock,
-        ), context=outside)
+        task = asyncio.get_running_loop().create_task(
+            apply_event(
+                StandingCommand(pid, "issue_notice", Actor.admin("late"), "too late", organization_id=world.org_id),
+                clock=clock,
+            ),
+            context=outside,
+        )
         if BACKEND == "postgres":
             waited_on_row_lock = await _blocked_for_update_reads(orm) == 1
         else:
@@ -286,8 +310,10 @@ async def test_the_read_waits_for_a_concurrent_writer_and_then_sees_its_commit(o
             for _ in range(20):
                 await holder.execute_query("SELECT 1")
             waited_on_row_lock = not task.done()
-        await Participant.filter(id=pid, version=1).using_db(holder).update(
-            standing="first_notice", version=2, standing_since=clock.now(), updated_at=clock.now()
+        await (
+            Participant.filter(id=pid, version=1)
+            .using_db(holder)
+            .update(standing="first_notice", version=2, standing_since=clock.now(), updated_at=clock.now())
         )
     result = _from_domain(await task)
     assert waited_on_row_lock is True
@@ -343,8 +369,10 @@ class OtherProcessWriter(logging.Handler):
     def _write_sqlite(self) -> str:
         conn = sqlite3.connect(self.url.removeprefix("sqlite://"), timeout=0)
         try:
-            conn.execute("UPDATE participant SET version = version + 1, standing = 'first_notice' WHERE id = ?",
-                         (self.participant_id,))
+            conn.execute(
+                "UPDATE participant SET version = version + 1, standing = 'first_notice' WHERE id = ?",
+                (self.participant_id,),
+            )
             conn.commit()
             return "wrote"
         except sqlite3.OperationalError:
@@ -360,8 +388,10 @@ class OtherProcessWriter(logging.Handler):
             try:
                 async with conn.transaction():
                     await conn.execute("SELECT 1 FROM participant WHERE id = $1 FOR UPDATE NOWAIT", self.participant_id)
-                    await conn.execute("UPDATE participant SET version = version + 1, standing = 'first_notice' "
-                                       "WHERE id = $1", self.participant_id)
+                    await conn.execute(
+                        "UPDATE participant SET version = version + 1, standing = 'first_notice' WHERE id = $1",
+                        self.participant_id,
+                    )
                 return "wrote"
             except asyncpg.LockNotAvailableError:
                 return "refused"
@@ -384,8 +414,9 @@ async def test_a_write_from_another_process_between_read_and_write_never_escapes
     logger.setLevel(logging.DEBUG)
     try:
         result = await apply_event(
-            StandingCommand(pid, "issue_notice", Actor.admin("racer"), "r", expected_version=1,
-                            organization_id=world.org_id),
+            StandingCommand(
+                pid, "issue_notice", Actor.admin("racer"), "r", expected_version=1, organization_id=world.org_id
+            ),
             clock=clock,
         )
     finally:
@@ -471,10 +502,13 @@ async def test_twenty_identical_events_without_version_are_logged_once(racers, w
     assert [(r.event, r.from_state, r.to_state) for r in rows] == [("send_reminder", "good", "reminder")]
 
 
-@pytest.mark.parametrize(("role", "toggle"), [
-    (Role.PROTEGE, ["send_reminder", "approve_reschedule"]),
-    (Role.MENTOR, ["issue_notice", "clear_notice"]),
-])
+@pytest.mark.parametrize(
+    ("role", "toggle"),
+    [
+        (Role.PROTEGE, ["send_reminder", "approve_reschedule"]),
+        (Role.MENTOR, ["issue_notice", "clear_notice"]),
+    ],
+)
 async def test_toggling_races_without_version_never_skip_or_repeat_a_step(racers, world, role, toggle):
     pid = (world.protege if role is Role.PROTEGE else world.mentor).id
     successes: list[Outcome] = []
@@ -486,12 +520,15 @@ async def test_toggling_races_without_version_never_skip_or_repeat_a_step(racers
         assert {o.kind for o in outcomes} <= {"TransitionPayload", "TransitionNotAllowedError"}, outcomes
         # Taken in version order, the round's winners alternate between the two events.
         in_order = [o.event for o in sorted(won, key=lambda o: o.version)]
-        assert all(a != b for a, b in zip(in_order, in_order[1:])), in_order
+        assert all(a != b for a, b in zip(in_order, in_order[1:], strict=False)), in_order
         successes += won
 
     rows = await assert_log_is_one_unbroken_chain(pid, successes)
     assert {(r.from_state, r.to_state) for r in rows} <= {
-        ("good", "reminder"), ("reminder", "good"), ("good", "first_notice"), ("first_notice", "good"),
+        ("good", "reminder"),
+        ("reminder", "good"),
+        ("good", "first_notice"),
+        ("first_notice", "good"),
     }
     assert len(rows) == len(successes) >= 5
 
@@ -500,13 +537,15 @@ async def test_one_deadline_fired_by_twenty_runs_at_once_acts_and_reports_once(o
     """Two jobs and the sweep may run one deadline at the same moment. The rule's effect and the mark
     'fired' commit together under the participant's lock, so exactly one run reports the lift (and the
     deadline's recorded outcome is the lift), and the others find nothing to do."""
-    from domain.models import Deadline
     from domain.deadlines.sweep import fire
+    from domain.models import Deadline
 
     admin = Actor.admin(1)
     await apply_event(StandingCommand(world.mentor.id, "issue_notice", admin, "late"), clock=clock)
-    await apply_event(StandingCommand(world.mentor.id, "suspend", admin, "again",
-                                      params={"until": clock.now() + timedelta(days=1)}), clock=clock)
+    await apply_event(
+        StandingCommand(world.mentor.id, "suspend", admin, "again", params={"until": clock.now() + timedelta(days=1)}),
+        clock=clock,
+    )
     deadline = await Deadline.get(participant_id=world.mentor.id, kind="suspension_end")
     clock.advance(timedelta(days=2))
     results = await asyncio.gather(*(fire(deadline, clock.now()) for _ in range(RACERS)))

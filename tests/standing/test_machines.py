@@ -2,24 +2,31 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
 from statemachine import State
 from statemachine.exceptions import TransitionNotAllowed
 
-from domain.standing.machines import EventInputInvalid, StandingMachine, TransitionContext
-from domain.standing.machines.base import GENERIC_REFUSAL
-
 from domain.kernel.actors import Actor, ActorKind
 from domain.kernel.roles import Role
 from domain.standing.machines import (
-    MentorStanding, ProtegeStanding, TransitionContext, all_event_ids, all_state_ids, bind, is_hidden, needs_booking_approval,
+    EventInputInvalid,
+    MentorStanding,
+    ProtegeStanding,
+    StandingMachine,
+    TransitionContext,
+    all_event_ids,
+    all_state_ids,
+    bind,
+    is_hidden,
+    needs_booking_approval,
 )
+from domain.standing.machines.base import GENERIC_REFUSAL
 from domain.standing.policy import STANDING_POLICY
 
-NOW = datetime(2026, 3, 1, 12, tzinfo=timezone.utc)
+NOW = datetime(2026, 3, 1, 12, tzinfo=UTC)
 ADMIN = Actor.admin(1)
 SYSTEM = Actor.system("test")
 PARTICIPANT = Actor(ActorKind.PARTICIPANT, "participant:1")
@@ -95,7 +102,10 @@ def test_suspension_needs_an_end_time_in_the_future():
         mentor = row("mentor", "first_notice")
         with pytest.raises(EventInputInvalid) as refused:
             bind(mentor).send("suspend", ctx=ctx(until=until))
-        assert (refused.value.field, refused.value.problem) == ("until", "the suspension's end time must be in the future")
+        assert (refused.value.field, refused.value.problem) == (
+            "until",
+            "the suspension's end time must be in the future",
+        )
         assert mentor.standing == "first_notice"
 
 
@@ -182,6 +192,7 @@ def test_every_state_and_event_is_listed_once():
 
 
 # --- guards the explanation must understand: `unless=` and boolean expressions ------------------------
+
 
 class Watchlist(StandingMachine):
     """A machine built only to exercise guard shapes the standing machines may grow into."""

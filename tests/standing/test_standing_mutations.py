@@ -6,8 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from domain.standing.machines import MACHINES
 from domain.models import TransitionRecord
+from domain.standing.machines import MACHINES
 from schema.mutations.standing import camel
 from tests.support.requests import transition_request
 
@@ -43,10 +43,28 @@ async def send(gql, token, event, participant_id, reason="a reason", version=Non
 
 
 # A path through each machine that takes every event at least once.
-MENTOR_PATH = ["issue_notice", "clear_notice", "issue_notice", "suspend", "lift_suspension", "suspend",
-               "remove", "undo_removal", "remove"]
-PROTEGE_PATH = ["send_reminder", "approve_reschedule", "send_reminder", "issue_warning", "restore_good_standing",
-                "issue_warning", "mark_ineligible", "restore_good_standing", "mark_ineligible"]
+MENTOR_PATH = [
+    "issue_notice",
+    "clear_notice",
+    "issue_notice",
+    "suspend",
+    "lift_suspension",
+    "suspend",
+    "remove",
+    "undo_removal",
+    "remove",
+]
+PROTEGE_PATH = [
+    "send_reminder",
+    "approve_reschedule",
+    "send_reminder",
+    "issue_warning",
+    "restore_good_standing",
+    "issue_warning",
+    "mark_ineligible",
+    "restore_good_standing",
+    "mark_ineligible",
+]
 
 
 def test_the_paths_cover_every_event_of_both_machines():
@@ -65,7 +83,7 @@ async def test_every_event_is_reachable_by_mutation_and_shows_in_history(gql, wo
         assert result["transition"]["actor"]["kind"] == "ADMIN"
         assert result["participant"]["version"] == step + 1
 
-    history = (await gql.data(HISTORY, {"id": str(participant.id), "first": 100}, token=world.admin))
+    history = await gql.data(HISTORY, {"id": str(participant.id), "first": 100}, token=world.admin)
     edges = history["participant"]["standing"]["history"]["edges"]
     assert [e["node"]["event"] for e in reversed(edges)] == [e.upper() for e in path]
     assert [e["node"]["reason"] for e in reversed(edges)] == [f"step {i}" for i in range(1, len(path) + 1)]
@@ -115,8 +133,14 @@ async def test_event_of_the_other_role_is_not_allowed(gql, world):
 
 async def test_suspension_end_in_the_past_is_invalid_input(gql, world, clock):
     await send(gql, world.admin, "issue_notice", world.mentor.id)
-    result = await send(gql, world.admin, "suspend", world.mentor.id, until=(clock.now() - timedelta(minutes=1)).isoformat())
-    assert result == {"__typename": "InvalidInputError", "message": "until: the suspension's end time must be in the future", "field": "until"}
+    result = await send(
+        gql, world.admin, "suspend", world.mentor.id, until=(clock.now() - timedelta(minutes=1)).isoformat()
+    )
+    assert result == {
+        "__typename": "InvalidInputError",
+        "message": "until: the suspension's end time must be in the future",
+        "field": "until",
+    }
 
 
 async def test_admin_action_without_reason_is_invalid_input(gql, world):
@@ -130,7 +154,12 @@ async def test_stale_version_is_rejected_and_nothing_is_written(gql, world):
     first = await send(gql, world.admin, "issue_notice", world.mentor.id, version=1)
     assert first["participant"]["version"] == 2
     stale = await send(gql, world.admin, "remove", world.mentor.id, version=1)
-    assert stale == {"__typename": "StaleVersionError", "message": stale["message"], "expectedVersion": 1, "actualVersion": 2}
+    assert stale == {
+        "__typename": "StaleVersionError",
+        "message": stale["message"],
+        "expectedVersion": 1,
+        "actualVersion": 2,
+    }
     assert await TransitionRecord.all().count() == 1
 
 
@@ -152,11 +181,15 @@ async def test_removal_undo_is_refused_after_the_grace_period(gql, world, clock)
 async def test_history_pages_newest_first_with_cursors(gql, world):
     for event in ["send_reminder", "approve_reschedule", "send_reminder"]:
         await send(gql, world.admin, event, world.protege.id)
-    page1 = (await gql.data(HISTORY, {"id": str(world.protege.id), "first": 2}, token=world.admin))
+    page1 = await gql.data(HISTORY, {"id": str(world.protege.id), "first": 2}, token=world.admin)
     history1 = page1["participant"]["standing"]["history"]
     assert [e["node"]["event"] for e in history1["edges"]] == ["SEND_REMINDER", "APPROVE_RESCHEDULE"]
     assert history1["pageInfo"]["hasNextPage"] is True
-    page2 = await gql.data(HISTORY, {"id": str(world.protege.id), "first": 2, "after": history1["pageInfo"]["endCursor"]}, token=world.admin)
+    page2 = await gql.data(
+        HISTORY,
+        {"id": str(world.protege.id), "first": 2, "after": history1["pageInfo"]["endCursor"]},
+        token=world.admin,
+    )
     history2 = page2["participant"]["standing"]["history"]
     assert [e["node"]["event"] for e in history2["edges"]] == ["SEND_REMINDER"]
     assert history2["pageInfo"]["hasNextPage"] is False

@@ -15,7 +15,7 @@ import asyncio
 import itertools
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -23,19 +23,24 @@ import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
-    RuleBasedStateMachine, initialize, invariant, precondition, rule, run_state_machine_as_test,
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
 )
 from strawberry.relay import GlobalID
 
-from domain.infra import db
 from domain.access.organizations import get_or_create_organization
 from domain.access.principals import TokenRole
 from domain.access.tokens import create_token
-from domain.kernel.clock import FixedClock
+from domain.infra import db
 from domain.infra.config import Settings
+from domain.kernel.clock import FixedClock
+from domain.kernel.roles import Role
 from domain.models import TransitionRecord
 from domain.participants.registration import ProfileInput, register_participant
-from domain.kernel.roles import Role
 from schema.app import create_app
 from schema.mutations.standing import camel
 
@@ -104,8 +109,9 @@ class Person:
         return {e for (r, s, e) in NEXT_STATE if r == self.role and s == self.state and self.admin_may(e, now)}
 
 
-def expect(person: Person | None, event: str, reason: str, version: int | None, until: datetime | None,
-           now: datetime) -> dict[str, Any]:
+def expect(
+    person: Person | None, event: str, reason: str, version: int | None, until: datetime | None, now: datetime
+) -> dict[str, Any]:
     """What the API must answer, in the order the rules apply. `person` None: not in the caller's org."""
     stripped = reason.strip()
     if not stripped:
@@ -118,8 +124,11 @@ def expect(person: Person | None, event: str, reason: str, version: int | None, 
         return {"__typename": "NotFoundError"}
     if version is not None and version != person.version:
         return {"__typename": "StaleVersionError", "expectedVersion": version, "actualVersion": person.version}
-    refusal = {"__typename": "TransitionNotAllowedError", "state": person.state,
-               "allowedEvents": person.allowed_events(now)}
+    refusal = {
+        "__typename": "TransitionNotAllowedError",
+        "state": person.state,
+        "allowedEvents": person.allowed_events(now),
+    }
     if event not in ROLE_EVENTS[person.role]:
         return {**refusal, "reasons": [f"{event} is not a {person.role} event"]}
     target = NEXT_STATE.get((person.role, person.state, event))
@@ -204,27 +213,48 @@ class Environment:
         return body["data"]
 
 
-BASE_TIME = datetime(2026, 1, 1, tzinfo=timezone.utc)
+BASE_TIME = datetime(2026, 1, 1, tzinfo=UTC)
 EMAILS = itertools.count()
 
 # Clock moves: small steps, and jumps to either side of every window the rules know.
 DAY = timedelta(days=1)
 CLOCK_STEPS = st.one_of(
     st.integers(min_value=1, max_value=400 * 86400).map(lambda s: timedelta(seconds=s)),
-    st.sampled_from([
-        timedelta(microseconds=1), timedelta(minutes=5), DAY, 7 * DAY, 29 * DAY, UNDO_GRACE, UNDO_GRACE + DAY,
-        NOTICE_DECAY, NOTICE_DECAY + DAY, MAX_SUSPENSION, MAX_SUSPENSION + DAY,
-    ]),
+    st.sampled_from(
+        [
+            timedelta(microseconds=1),
+            timedelta(minutes=5),
+            DAY,
+            7 * DAY,
+            29 * DAY,
+            UNDO_GRACE,
+            UNDO_GRACE + DAY,
+            NOTICE_DECAY,
+            NOTICE_DECAY + DAY,
+            MAX_SUSPENSION,
+            MAX_SUSPENSION + DAY,
+        ]
+    ),
 )
 # `until` relative to now: past, now, the far edge of the maximum, and beyond it.
-UNTIL_OFFSETS = st.sampled_from([
-    -DAY, -timedelta(microseconds=1), timedelta(0), timedelta(microseconds=1), timedelta(hours=1), 14 * DAY,
-    MAX_SUSPENSION - timedelta(seconds=1), MAX_SUSPENSION, MAX_SUSPENSION + timedelta(microseconds=1),
-    MAX_SUSPENSION + DAY,
-])
+UNTIL_OFFSETS = st.sampled_from(
+    [
+        -DAY,
+        -timedelta(microseconds=1),
+        timedelta(0),
+        timedelta(microseconds=1),
+        timedelta(hours=1),
+        14 * DAY,
+        MAX_SUSPENSION - timedelta(seconds=1),
+        MAX_SUSPENSION,
+        MAX_SUSPENSION + timedelta(microseconds=1),
+        MAX_SUSPENSION + DAY,
+    ]
+)
 REASONS = st.one_of(
-    st.sampled_from(["a reason", "a reason", "  padded reason \n", "", "   ", "\t\n", "x" * MAX_REASON,
-                     "y" * (MAX_REASON + 1)]),
+    st.sampled_from(
+        ["a reason", "a reason", "  padded reason \n", "", "   ", "\t\n", "x" * MAX_REASON, "y" * (MAX_REASON + 1)]
+    ),
     # NUL is left out here: PostgreSQL cannot store it, and it has its own test at the end of the file.
     st.text(st.characters(codec="utf-8", exclude_characters="\x00"), min_size=1, max_size=20),
 )
@@ -308,9 +338,18 @@ class StandingAPI(RuleBasedStateMachine):
         return [p for p in self.people if p.role == "mentor" and p.state == "first_notice"]
 
     @precondition(lambda self: self.mentors_with_a_notice())
-    @rule(data=st.data(), until=st.sampled_from([
-        timedelta(0), timedelta(microseconds=1), MAX_SUSPENSION, MAX_SUSPENSION + timedelta(microseconds=1), -DAY,
-    ]))
+    @rule(
+        data=st.data(),
+        until=st.sampled_from(
+            [
+                timedelta(0),
+                timedelta(microseconds=1),
+                MAX_SUSPENSION,
+                MAX_SUSPENSION + timedelta(microseconds=1),
+                -DAY,
+            ]
+        ),
+    )
     def admin_suspends_a_mentor(self, data, until: timedelta) -> None:
         """`until` on both sides of both edges: now (not in the future) and now + 365 days (the maximum)."""
         person = data.draw(st.sampled_from(self.mentors_with_a_notice()))
@@ -325,8 +364,13 @@ class StandingAPI(RuleBasedStateMachine):
         event = data.draw(st.sampled_from(own) | st.sampled_from(ALL_EVENTS))
         self.send(person, event, reason, version, until, token=self.env.admin)
 
-    @rule(which=st.integers(0, 2), event=st.sampled_from(ALL_EVENTS), reason=REASONS, version=VERSIONS,
-          who=st.sampled_from(["other_admin", "partner", "participant", "nobody"]))
+    @rule(
+        which=st.integers(0, 2),
+        event=st.sampled_from(ALL_EVENTS),
+        reason=REASONS,
+        version=VERSIONS,
+        who=st.sampled_from(["other_admin", "partner", "participant", "nobody"]),
+    )
     def someone_else_sends(self, which, event, reason, version, who) -> None:
         """An admin of another organization gets NotFound; tokens that are not admin tokens get an auth error."""
         person = self.people[which]
@@ -341,8 +385,9 @@ class StandingAPI(RuleBasedStateMachine):
 
     # -- sending and checking ------------------------------------------------------------------------
 
-    def mutation(self, person: Person, event: str, reason: str, version: int | None,
-                 until_offset: timedelta) -> tuple[str, dict[str, Any]]:
+    def mutation(
+        self, person: Person, event: str, reason: str, version: int | None, until_offset: timedelta
+    ) -> tuple[str, dict[str, Any]]:
         suspending = event == "suspend"
         query = MUTATION % {
             "field": camel(event),
@@ -354,11 +399,24 @@ class StandingAPI(RuleBasedStateMachine):
             variables["until"] = (self.env.clock.now() + until_offset).isoformat()
         return query, variables
 
-    def send(self, person: Person, event: str, reason: str, version_kind: str, until_offset: timedelta,
-             *, token: str, same_org: bool = True) -> None:
+    def send(
+        self,
+        person: Person,
+        event: str,
+        reason: str,
+        version_kind: str,
+        until_offset: timedelta,
+        *,
+        token: str,
+        same_org: bool = True,
+    ) -> None:
         version = {
-            "none": None, "current": person.version, "stale": person.version - 1 if person.version > 1 else None,
-            "ahead": person.version + 1, "zero": 0, "negative": -3,
+            "none": None,
+            "current": person.version,
+            "stale": person.version - 1 if person.version > 1 else None,
+            "ahead": person.version + 1,
+            "zero": 0,
+            "negative": -3,
         }[version_kind]
         now = self.env.clock.now()
         until = now + until_offset if event == "suspend" else None
@@ -373,7 +431,10 @@ class StandingAPI(RuleBasedStateMachine):
             case "InvalidInputError":
                 assert (got["field"], got["message"]) == (want["field"], want["message"]), got
             case "StaleVersionError":
-                assert (got["expectedVersion"], got["actualVersion"]) == (want["expectedVersion"], want["actualVersion"])
+                assert (got["expectedVersion"], got["actualVersion"]) == (
+                    want["expectedVersion"],
+                    want["actualVersion"],
+                )
             case "NotFoundError":
                 assert got["entity"] == "Participant", got
             case "TransitionNotAllowedError":
@@ -382,11 +443,14 @@ class StandingAPI(RuleBasedStateMachine):
                 assert {e.lower() for e in got["allowedEvents"]} == want["allowedEvents"], (person, want, got)
                 assert got["reasons"] == want["reasons"], (want, got)
 
-    def check_success(self, person: Person, event: str, reason: str, until: datetime | None, now: datetime,
-                      got: dict, target: str) -> None:
+    def check_success(
+        self, person: Person, event: str, reason: str, until: datetime | None, now: datetime, got: dict, target: str
+    ) -> None:
         transition, participant = got["transition"], got["participant"]
         assert (transition["event"], transition["fromState"], transition["toState"]) == (
-            event.upper(), person.state.upper(), target.upper()
+            event.upper(),
+            person.state.upper(),
+            target.upper(),
         )
         assert transition["reason"] == reason.strip()
         assert transition["actor"]["kind"] == "ADMIN"
@@ -419,10 +483,13 @@ class StandingAPI(RuleBasedStateMachine):
         )
         views = self.env.data(query, {f"p{i}": p.gid for i, p in enumerate(self.people)})
         now = self.env.clock.now()
-        rows = Counter(self.env.run(
-            TransitionRecord.filter(participant_id__in=[p.db_id for p in self.people])
-            .values_list("participant_id", flat=True)
-        ))
+        rows = Counter(
+            self.env.run(
+                TransitionRecord.filter(participant_id__in=[p.db_id for p in self.people]).values_list(
+                    "participant_id", flat=True
+                )
+            )
+        )
         for i, person in enumerate(self.people):
             view = views[f"p{i}"]
             self.check_view(person, view)
@@ -431,8 +498,10 @@ class StandingAPI(RuleBasedStateMachine):
             assert rows[person.db_id] == len(person.log) == person.version - 1, (person, rows)
             history = view["standing"]["history"]
             assert history["pageInfo"]["hasNextPage"] is False
-            logged = [(n["event"].lower(), n["fromState"].lower(), n["toState"].lower(), n["reason"])
-                      for n in (e["node"] for e in reversed(history["edges"]))]
+            logged = [
+                (n["event"].lower(), n["fromState"].lower(), n["toState"].lower(), n["reason"])
+                for n in (e["node"] for e in reversed(history["edges"]))
+            ]
             assert logged == person.log, (person, logged)
 
 
@@ -447,10 +516,16 @@ def test_the_standing_api_follows_the_code_of_conduct_table(database_url: str) -
         app = create_app(Settings(database_url=database_url), clock=clock, manage_database=False)
         http = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://standing.test")
         StandingAPI.env = Environment(loop, http, clock, *loop.run_until_complete(_tokens(clock)))
-        run_state_machine_as_test(StandingAPI, settings=settings(
-            max_examples=30, stateful_step_count=25, deadline=None, database=None,
-            suppress_health_check=[HealthCheck.too_slow],
-        ))
+        run_state_machine_as_test(
+            StandingAPI,
+            settings=settings(
+                max_examples=30,
+                stateful_step_count=25,
+                deadline=None,
+                database=None,
+                suppress_health_check=[HealthCheck.too_slow],
+            ),
+        )
     finally:
         if http is not None:
             loop.run_until_complete(http.aclose())
@@ -466,15 +541,18 @@ async def _tokens(clock: FixedClock) -> tuple[str, str, str, str]:
     organization = await get_or_create_organization("stateful", clock)
     elsewhere = await get_or_create_organization("stateful-elsewhere", clock)
     bystander = await register_participant(
-        organization_id=organization.id, role=Role.PROTEGE, clock=clock,
+        organization_id=organization.id,
+        role=Role.PROTEGE,
+        clock=clock,
         profile=ProfileInput("Bystander", "bystander@example.org", "UTC"),
     )
     issued = [
         await create_token(organization=organization, role=TokenRole.ADMIN, clock=clock),
         await create_token(organization=elsewhere, role=TokenRole.ADMIN, clock=clock),
         await create_token(organization=organization, role=TokenRole.PARTNER, clock=clock),
-        await create_token(organization=organization, role=TokenRole.PARTICIPANT, clock=clock,
-                           participant_id=bystander.id),
+        await create_token(
+            organization=organization, role=TokenRole.PARTICIPANT, clock=clock, participant_id=bystander.id
+        ),
     ]
     return tuple(i.secret for i in issued)  # type: ignore[return-value]
 
@@ -491,10 +569,13 @@ mutation($pid: ID!, $reason: String!, $evidence: JSON) {
 """
 
 
-@pytest.mark.parametrize(("field", "reason", "evidence"), [
-    ("reason", "broken\x00reason", None),
-    ("evidence", "a reason", {"note": "broken\x00note"}),
-])
+@pytest.mark.parametrize(
+    ("field", "reason", "evidence"),
+    [
+        ("reason", "broken\x00reason", None),
+        ("evidence", "a reason", {"note": "broken\x00note"}),
+    ],
+)
 async def test_a_nul_character_is_invalid_input_on_every_database(gql, world, field, reason, evidence):
     body = await gql.execute(
         NUL_MUTATION, {"pid": str(world.mentor.id), "reason": reason, "evidence": evidence}, token=world.admin

@@ -6,16 +6,16 @@ from datetime import timedelta
 
 import pytest
 
-from domain.activity.messages import RespondToMessage, SendMessage
-from domain.activity.sessions import BookSession, RecordSessionOutcome
-from domain.activity.record import record_activity
 from domain.activity.acting import Acting
-from domain.kernel.actors import Actor
+from domain.activity.messages import RespondToMessage, SendMessage
+from domain.activity.record import record_activity
+from domain.activity.sessions import BookSession, RecordSessionOutcome
 from domain.badges.evaluation import evaluate_badges
 from domain.deadlines.leave import grant_leave
+from domain.deadlines.sweep import sweep
+from domain.kernel.actors import Actor
 from domain.models import Absentee, BadgeRecord, Deadline, Nudge, Participant, SessionStatus, TransitionRecord
 from domain.standing.apply import StandingCommand, apply_event
-from domain.deadlines.sweep import sweep
 from tests.support.activity import exemplary_pair, goal_for
 
 MINUTE = timedelta(minutes=1)
@@ -26,8 +26,9 @@ async def standing_of(participant) -> str:
 
 
 async def system_log(participant) -> list[tuple[str, str]]:
-    rows = await TransitionRecord.filter(participant_id=participant.id, actor_kind="system",
-                                         machine__in=["mentor_standing", "protege_standing"]).order_by("id")
+    rows = await TransitionRecord.filter(
+        participant_id=participant.id, actor_kind="system", machine__in=["mentor_standing", "protege_standing"]
+    ).order_by("id")
     return [(r.event, r.actor_id) for r in rows]
 
 
@@ -50,7 +51,7 @@ async def test_renewed_activity_lifts_the_warning_and_restarts_the_horizon(world
     clock.advance(timedelta(days=61))
     await sweep(clock)
     assert await standing_of(world.protege) == "warning"
-    goal = await goal_for(Acting(world.org_id), world.protege, world.mentor, clock)
+    await goal_for(Acting(world.org_id), world.protege, world.mentor, clock)
     assert await standing_of(world.protege) == "good"
     recovery = await TransitionRecord.filter(participant_id=world.protege.id).order_by("-id").first()
     assert (recovery.event, recovery.actor_kind) == ("restore_good_standing", "participant")
@@ -65,7 +66,9 @@ async def test_renewed_activity_lifts_the_warning_and_restarts_the_horizon(world
 async def test_a_suspension_ends_exactly_at_its_end_time_and_the_notice_stays(world, clock):
     await apply_event(StandingCommand(world.mentor.id, "issue_notice", Actor.admin(1), "late"), clock=clock)
     until = clock.now() + timedelta(days=14)
-    await apply_event(StandingCommand(world.mentor.id, "suspend", Actor.admin(1), "again", params={"until": until}), clock=clock)
+    await apply_event(
+        StandingCommand(world.mentor.id, "suspend", Actor.admin(1), "again", params={"until": until}), clock=clock
+    )
     clock.set(until - timedelta(seconds=1))
     await sweep(clock)
     assert await standing_of(world.mentor) == "suspended"
@@ -93,7 +96,9 @@ async def test_a_new_violation_restarts_the_decay(world, clock):
     await apply_event(StandingCommand(world.mentor.id, "issue_notice", admin, "late"), clock=clock)
     clock.advance(timedelta(days=100))
     until = clock.now() + timedelta(days=7)
-    await apply_event(StandingCommand(world.mentor.id, "suspend", admin, "no-show", params={"until": until}), clock=clock)
+    await apply_event(
+        StandingCommand(world.mentor.id, "suspend", admin, "no-show", params={"until": until}), clock=clock
+    )
     clock.advance(timedelta(days=90))  # 190 days after the first notice, 83 after the suspension ended
     await sweep(clock)
     assert await standing_of(world.mentor) == "first_notice"
@@ -101,12 +106,22 @@ async def test_a_new_violation_restarts_the_decay(world, clock):
 
 async def missed(acting, world, clock, absentee=Absentee.PROTEGE, outcome=SessionStatus.NO_SHOW, notice=None):
     goal = await goal_for(acting, world.protege, world.mentor, clock)
-    session = await record_activity(acting, BookSession(mentor_id=world.mentor.id, protege_id=world.protege.id,
-                                          goal_id=goal.id, scheduled_at=clock.now()), clock=clock)
+    session = await record_activity(
+        acting,
+        BookSession(mentor_id=world.mentor.id, protege_id=world.protege.id, goal_id=goal.id, scheduled_at=clock.now()),
+        clock=clock,
+    )
     clock.advance(timedelta(hours=1))
-    result = await record_activity(acting, RecordSessionOutcome(session_id=session.id, outcome=outcome,
-                                                   absentee=absentee if outcome is SessionStatus.NO_SHOW else None,
-                                                   notice_hours=notice), clock=clock)
+    await record_activity(
+        acting,
+        RecordSessionOutcome(
+            session_id=session.id,
+            outcome=outcome,
+            absentee=absentee if outcome is SessionStatus.NO_SHOW else None,
+            notice_hours=notice,
+        ),
+        clock=clock,
+    )
     clock.advance(timedelta(days=1))
 
 
@@ -145,10 +160,20 @@ async def test_an_unanswered_message_is_nudged_at_24_hours_and_lapses_at_48(gql,
     assert await Nudge.filter(participant_id=world.protege.id).count() == 0
     clock.advance(MINUTE)
     await sweep(clock)
-    nudges = (await gql.data("query($id: ID!) { nudges(participantId: $id) { kind message windowEndsAt } }",
-                             {"id": str(world.protege.id)}, token=world.protege_token))["nudges"]
-    assert nudges == [{"kind": "response", "message": "a message has waited 24 hours for your answer",
-                       "windowEndsAt": message.respond_by.isoformat()}]
+    nudges = (
+        await gql.data(
+            "query($id: ID!) { nudges(participantId: $id) { kind message windowEndsAt } }",
+            {"id": str(world.protege.id)},
+            token=world.protege_token,
+        )
+    )["nudges"]
+    assert nudges == [
+        {
+            "kind": "response",
+            "message": "a message has waited 24 hours for your answer",
+            "windowEndsAt": message.respond_by.isoformat(),
+        }
+    ]
     clock.advance(timedelta(hours=24))
     report = await sweep(clock)
     assert [f.firing.outcome for f in report.fired if f.kind == "response_due"] == ["lapsed (1 of 3 lapses in 60 days)"]
@@ -186,8 +211,15 @@ async def test_repeated_non_responsiveness_makes_a_protege_ineligible_and_remove
 
 async def test_excused_leave_pauses_the_inactivity_clock(world, clock):
     start = clock.now() + timedelta(days=30)
-    await grant_leave(organization_id=world.org_id, participant_id=world.protege.id, starts_at=start,
-                      ends_at=start + timedelta(days=20), reason="parental leave", granted_by=Actor.admin(1), clock=clock)
+    await grant_leave(
+        organization_id=world.org_id,
+        participant_id=world.protege.id,
+        starts_at=start,
+        ends_at=start + timedelta(days=20),
+        reason="parental leave",
+        granted_by=Actor.admin(1),
+        clock=clock,
+    )
     clock.advance(timedelta(days=61))  # due on day 60, inside the leave: postponed
     report = await sweep(clock)
     assert await standing_of(world.protege) == "good" and report.postponed >= 1
@@ -203,8 +235,15 @@ async def test_excused_leave_pauses_the_inactivity_clock(world, clock):
 
 async def test_excused_leave_is_left_out_of_rolling_badge_windows(world, clock):
     await exemplary_pair(Acting(world.org_id), world.mentor, world.protege, clock)
-    await grant_leave(organization_id=world.org_id, participant_id=world.protege.id, starts_at=clock.now(),
-                      ends_at=clock.now() + timedelta(days=45), reason="exams", granted_by=Actor.admin(1), clock=clock)
+    await grant_leave(
+        organization_id=world.org_id,
+        participant_id=world.protege.id,
+        starts_at=clock.now(),
+        ends_at=clock.now() + timedelta(days=45),
+        reason="exams",
+        granted_by=Actor.admin(1),
+        clock=clock,
+    )
     clock.advance(timedelta(days=45))
     await evaluate_badges(clock=clock, organization_id=world.org_id)
     protege = {c["key"]: c for c in (await BadgeRecord.get(participant_id=world.protege.id)).criteria}

@@ -39,8 +39,9 @@ class PrivateRedis:
     def __init__(self, tmp: Path) -> None:
         binary = shutil.which("redis-server")
         if binary is None:  # the Redis tests run everywhere, or the run fails: they are never skipped
-            pytest.fail("the Redis tests need redis-server on the PATH (Debian: apt-get install redis-server)",
-                        pytrace=False)
+            pytest.fail(
+                "the Redis tests need redis-server on the PATH (Debian: apt-get install redis-server)", pytrace=False
+            )
         self.binary, self.port, self.dir = binary, free_port(), tmp
         self.process: subprocess.Popen | None = None
 
@@ -50,8 +51,22 @@ class PrivateRedis:
 
     def start(self) -> None:
         self.process = subprocess.Popen(
-            [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-             "--dir", str(self.dir)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            [
+                self.binary,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.dir),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         wait_until(self._answers, "redis-server to start")
 
     def _answers(self) -> bool:
@@ -75,8 +90,14 @@ def serve(database_url: str, **env_extra: str) -> Iterator[tuple[str, dict[str, 
     env = {**os.environ, "STANDING_DATABASE_URL": database_url, **env_extra}
     if not env_extra.get("STANDING_REDIS_URL"):
         env.pop("STANDING_REDIS_URL", None)
-    server = subprocess.Popen(STANDING + ["serve", "--port", str(port)], cwd=ROOT, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    server = subprocess.Popen(
+        STANDING + ["serve", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     base = f"http://127.0.0.1:{port}"
 
     def healthy() -> bool:
@@ -99,10 +120,12 @@ def cli(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
 
 
 def graphql(base: str, token: str, query: str, variables: dict | None = None) -> dict:
-    response = httpx.post(f"{base}/graphql", json={"query": query, "variables": variables or {}},
-                          headers={"Authorization": f"Bearer {token}"}, timeout=20)
+    response = httpx.post(
+        f"{base}/graphql",
+        json={"query": query, "variables": variables or {}},
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=20,
+    )
     body = response.json()
     assert "errors" not in body, body
     return body["data"]
-
-

@@ -10,7 +10,7 @@ from datetime import timedelta
 from domain.kernel.roles import Role
 from domain.models import BadgeRecord
 
-SINGLE = 'query($id: ID!) { participant(id: $id) { standing { state since } } }'
+SINGLE = "query($id: ID!) { participant(id: $id) { standing { state since } } }"
 PAGE = """query($first: Int!) { participants(first: $first) { edges { node {
   id displayName profileVisible standing { state since } badge { status }
 } } pageInfo { hasNextPage endCursor } } }"""
@@ -28,11 +28,24 @@ async def crowd(gql, world, size: int) -> None:
             await gql.data(mutation, {"id": str(participant.id)}, token=world.admin)
         if i % 4 == 0:
             now = world.clock.now()
-            criteria = [{"key": "session_attendance", "description": "Attend 3 sessions", "met": i % 8 == 0,
-                         "value": float(i % 5), "threshold": 3.0, "window_start": (now - timedelta(days=60)).isoformat(),
-                         "window_end": now.isoformat(), "note": None}]
+            criteria = [
+                {
+                    "key": "session_attendance",
+                    "description": "Attend 3 sessions",
+                    "met": i % 8 == 0,
+                    "value": float(i % 5),
+                    "threshold": 3.0,
+                    "window_start": (now - timedelta(days=60)).isoformat(),
+                    "window_end": now.isoformat(),
+                    "note": None,
+                }
+            ]
             await BadgeRecord.create(
-                participant_id=participant.id, state="awarded" if i % 8 == 0 else "revoked",
-                since=now, policy_version="test", evaluated_at=now, criteria=criteria,
+                participant_id=participant.id,
+                state="awarded" if i % 8 == 0 else "revoked",
+                since=now,
+                policy_version="test",
+                evaluated_at=now,
+                criteria=criteria,
                 certificate_code=f"code{i}" if i % 8 == 0 else None,
             )

@@ -9,8 +9,8 @@ from __future__ import annotations
 import atexit
 import os
 import tempfile
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
@@ -54,13 +54,20 @@ async def run_worker(redis: ArqRedis, clock: Clock, *, horizon: timedelta = time
     queued: a plain burst worker would wait for them."""
     completed = 0
     while True:
-        limit = (datetime.now(timezone.utc) + horizon).timestamp() * 1000
+        limit = (datetime.now(UTC) + horizon).timestamp() * 1000
         due = await redis.zcount(default_queue_name, 0, limit)
         if due == 0:
             return completed
         worker = Worker(
-            functions=WorkerSettings.functions, redis_pool=redis, burst=True, poll_delay=0.01,
-            max_burst_jobs=due, on_startup=startup, on_shutdown=shutdown, handle_signals=False, max_tries=1,
+            functions=WorkerSettings.functions,
+            redis_pool=redis,
+            burst=True,
+            poll_delay=0.01,
+            max_burst_jobs=due,
+            on_startup=startup,
+            on_shutdown=shutdown,
+            handle_signals=False,
+            max_tries=1,
             ctx={"clock": clock, "keep_database": True, **ctx},
         )
         try:

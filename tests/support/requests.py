@@ -7,8 +7,9 @@ from typing import Any
 from schema.mutations.standing import camel
 
 
-def transition_request(template: str, event: str, participant_id: int, reason: str, version: int | None,
-                       until: str | None) -> tuple[str, dict[str, Any]]:
+def transition_request(
+    template: str, event: str, participant_id: int, reason: str, version: int | None, until: str | None
+) -> tuple[str, dict[str, Any]]:
     """The query and variables sending `event`; `until` (ISO time) only goes with a suspension."""
     suspending = event == "suspend"
     query = template % {

@@ -24,7 +24,9 @@ class GraphQLClient:
 
     async def execute(self, query: str, variables: dict[str, Any] | None = None, *, token: str | None = None) -> dict:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
-        response = await self.http.post("/graphql", json={"query": query, "variables": variables or {}}, headers=headers)
+        response = await self.http.post(
+            "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
+        )
         assert response.status_code == 200, response.text
         return response.json()
 
@@ -50,7 +52,8 @@ class World:
 
     async def participant(self, role: Role, name: str = "Someone", org_id: int | None = None) -> Participant:
         result = await register_participant(
-            organization_id=org_id or self.org_id, role=role,
+            organization_id=org_id or self.org_id,
+            role=role,
             profile=ProfileInput(name, f"{name.lower().replace(' ', '.')}@example.org", "Europe/Oslo"),
             clock=self.clock,
         )

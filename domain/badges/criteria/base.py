@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 class Measure(str, Enum):
     COUNT = "count"  # at least `threshold` things in the window
-    RATE = "rate"    # at least `threshold` (0..1) of the due things done on time
+    RATE = "rate"  # at least `threshold` (0..1) of the due things done on time
 
 
 Metric = Callable[["Criterion", Population, datetime], Awaitable[dict[int, float]]]
@@ -29,7 +29,7 @@ Metric = Callable[["Criterion", Population, datetime], Awaitable[dict[int, float
 class Requirement:
     """A precondition that fails the criterion whatever its value, e.g. active availability."""
 
-    note: str    # why the criterion fails without it, e.g. "no active availability on the calendar"
+    note: str  # why the criterion fails without it, e.g. "no active availability on the calendar"
     remedy: str  # what to do, e.g. "add availability to your calendar"
     holders: Callable[[Population, datetime], Awaitable[set[int]]]
 
@@ -56,9 +56,9 @@ class Criterion:
     measure: Measure
     threshold: float
     window: timedelta | None
-    describe: Callable[["Criterion"], str]
+    describe: Callable[[Criterion], str]
     metric: Metric
-    advice: "AdviceKind"
+    advice: AdviceKind
     requires: Requirement | None = None
     window_choice: str = ""  # why the window is what it is, where the Code names none
 

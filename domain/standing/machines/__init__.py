@@ -48,7 +48,18 @@ def needs_booking_approval(role: Role | str, state: str) -> bool:
 
 
 __all__ = [
-    "MACHINES", "STANDING_MACHINE_NAMES", "EventInputInvalid", "StandingMachine", "TransitionContext", "MentorStanding", "ProtegeStanding",
-    "machine_class", "machine_name", "bind", "all_state_ids", "all_event_ids", "is_hidden",
+    "MACHINES",
+    "STANDING_MACHINE_NAMES",
+    "EventInputInvalid",
+    "StandingMachine",
+    "TransitionContext",
+    "MentorStanding",
+    "ProtegeStanding",
+    "machine_class",
+    "machine_name",
+    "bind",
+    "all_state_ids",
+    "all_event_ids",
+    "is_hidden",
     "needs_booking_approval",
 ]

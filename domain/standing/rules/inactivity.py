@@ -14,8 +14,18 @@ async def inactivity_warning(d: Deadline, p: Participant, now: datetime, dry_run
     if p.standing not in {"good", "reminder"}:
         return Firing("no change (already past a warning)")
     window = TIME_POLICY.inactivity.value
-    evidence = {"last_active_at": TIME_POLICY.last_active_for(d.due_at).isoformat(), "due_at": d.due_at.isoformat(),
-                "inactivity_days": window.days}
-    return await take_step(p, "issue_warning", rule="inactivity_warning",
-                           reason=f"no activity or update for more than {window.days} days", evidence=evidence,
-                           now=now, dry_run=dry_run, policy_version=TIME_POLICY.version)
+    evidence = {
+        "last_active_at": TIME_POLICY.last_active_for(d.due_at).isoformat(),
+        "due_at": d.due_at.isoformat(),
+        "inactivity_days": window.days,
+    }
+    return await take_step(
+        p,
+        "issue_warning",
+        rule="inactivity_warning",
+        reason=f"no activity or update for more than {window.days} days",
+        evidence=evidence,
+        now=now,
+        dry_run=dry_run,
+        policy_version=TIME_POLICY.version,
+    )

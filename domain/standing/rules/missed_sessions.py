@@ -15,12 +15,22 @@ async def missed_sessions_reminder(protege: Participant, now: datetime) -> Firin
         return None
     rule = TIME_POLICY.missed_sessions
     missed = await MentorshipSession.filter(
-        protege_id=protege.id, status=SessionStatus.NO_SHOW, absentee__in=[Absentee.PROTEGE, Absentee.BOTH],
-        scheduled_at__gte=now - rule.window.value, scheduled_at__lte=now,
+        protege_id=protege.id,
+        status=SessionStatus.NO_SHOW,
+        absentee__in=[Absentee.PROTEGE, Absentee.BOTH],
+        scheduled_at__gte=now - rule.window.value,
+        scheduled_at__lte=now,
     ).values_list("id", flat=True)
     if len(missed) < rule.count:
         return None
     evidence = {"missed_sessions": sorted(missed), "window_days": rule.window.value.days, "threshold": rule.count}
-    return await take_step(protege, "send_reminder", rule="missed_sessions_reminder",
-                           reason=f"{len(missed)} sessions missed without notice in {rule.window.value.days} days",
-                           evidence=evidence, now=now, dry_run=False, policy_version=TIME_POLICY.version)
+    return await take_step(
+        protege,
+        "send_reminder",
+        rule="missed_sessions_reminder",
+        reason=f"{len(missed)} sessions missed without notice in {rule.window.value.days} days",
+        evidence=evidence,
+        now=now,
+        dry_run=False,
+        policy_version=TIME_POLICY.version,
+    )

@@ -24,12 +24,22 @@ async def response_lapses(d: Deadline, p: Participant, now: datetime, dry_run: b
     lapsed = [m for m in windows if m.responded_at is None or m.responded_at > m.respond_by]
     if len(lapsed) < rule.count:
         return Firing(f"lapsed ({len(lapsed)} of {rule.count} lapses in {rule.window.value.days} days)")
-    evidence = {"lapsed_messages": [m.id for m in lapsed], "window_days": rule.window.value.days,
-                "threshold": rule.count, "due_at": d.due_at.isoformat()}
-    firing = await take_step(p, "mark_ineligible", rule="non_responsiveness",
-                             reason=f"{len(lapsed)} response windows lapsed in {rule.window.value.days} days; "
-                                    "sent to program review",
-                             evidence=evidence, now=now, dry_run=dry_run, policy_version=TIME_POLICY.version)
+    evidence = {
+        "lapsed_messages": [m.id for m in lapsed],
+        "window_days": rule.window.value.days,
+        "threshold": rule.count,
+        "due_at": d.due_at.isoformat(),
+    }
+    firing = await take_step(
+        p,
+        "mark_ineligible",
+        rule="non_responsiveness",
+        reason=f"{len(lapsed)} response windows lapsed in {rule.window.value.days} days; sent to program review",
+        evidence=evidence,
+        now=now,
+        dry_run=dry_run,
+        policy_version=TIME_POLICY.version,
+    )
     if firing.transition and not dry_run:
         await Participant.filter(id=p.id).update(program_review=True)
     return firing

@@ -15,5 +15,13 @@ async def notice_decays(d: Deadline, p: Participant, now: datetime, dry_run: boo
     if p.standing != "first_notice" or p.standing_since + decay > now:
         return Firing("no change (the notice was superseded or is not old enough)")
     evidence = {"notice_since": p.standing_since.isoformat(), "decay_days": decay.days, "due_at": d.due_at.isoformat()}
-    return await take_step(p, "clear_notice", rule="notice_decays", reason=f"no new violation for {decay.days} days",
-                           evidence=evidence, now=now, dry_run=dry_run, policy_version=STANDING_POLICY.version)
+    return await take_step(
+        p,
+        "clear_notice",
+        rule="notice_decays",
+        reason=f"no new violation for {decay.days} days",
+        evidence=evidence,
+        now=now,
+        dry_run=dry_run,
+        policy_version=STANDING_POLICY.version,
+    )

@@ -18,6 +18,14 @@ async def renewed_activity(protege: Participant, activity: str, now: datetime) -
     if protege.standing != "warning":
         return None
     actor = Actor(ActorKind.PARTICIPANT, f"participant:{protege.id}")
-    return await take_step(protege, "restore_good_standing", rule="renewed_activity", reason=f"active again: {activity}",
-                           evidence={"activity": activity}, now=now, dry_run=False, actor=actor,
-                           policy_version=TIME_POLICY.version)
+    return await take_step(
+        protege,
+        "restore_good_standing",
+        rule="renewed_activity",
+        reason=f"active again: {activity}",
+        evidence={"activity": activity},
+        now=now,
+        dry_run=False,
+        actor=actor,
+        policy_version=TIME_POLICY.version,
+    )

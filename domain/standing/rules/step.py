@@ -13,15 +13,24 @@ from domain.standing.apply import StandingCommand, TransitionApplied, apply_even
 
 
 async def take_step(
-    participant: Participant, event: str, *, rule: str, reason: str, evidence: dict[str, Any], now: datetime,
-    dry_run: bool, policy_version: str, actor: Actor | None = None,
+    participant: Participant,
+    event: str,
+    *,
+    rule: str,
+    reason: str,
+    evidence: dict[str, Any],
+    now: datetime,
+    dry_run: bool,
+    policy_version: str,
+    actor: Actor | None = None,
 ) -> Firing:
     """Send `event` for `rule`, logged under the version of the policy that decided it."""
     if dry_run:
         return Firing(f"would {event}: {reason}", event)
     result = await apply_event(
-        StandingCommand(participant.id, event, actor or Actor.system(rule), reason, evidence=evidence,
-                        policy_version=policy_version),
+        StandingCommand(
+            participant.id, event, actor or Actor.system(rule), reason, evidence=evidence, policy_version=policy_version
+        ),
         clock=FixedClock(now),
     )
     if isinstance(result, TransitionApplied):

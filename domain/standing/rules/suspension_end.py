@@ -14,5 +14,13 @@ async def suspension_ends(d: Deadline, p: Participant, now: datetime, dry_run: b
     if p.standing != "suspended" or p.suspended_until is None or p.suspended_until > now:
         return Firing("no change (no suspension ends now)")
     evidence = {"suspended_until": p.suspended_until.isoformat(), "due_at": d.due_at.isoformat()}
-    return await take_step(p, "lift_suspension", rule="suspension_ends", reason="the suspension reached its end time",
-                           evidence=evidence, now=now, dry_run=dry_run, policy_version=STANDING_POLICY.version)
+    return await take_step(
+        p,
+        "lift_suspension",
+        rule="suspension_ends",
+        reason="the suspension reached its end time",
+        evidence=evidence,
+        now=now,
+        dry_run=dry_run,
+        policy_version=STANDING_POLICY.version,
+    )
