@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ast
 import os
-import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -12,9 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from cli.docs.diagrams import machines_markdown
 from cli.main import build_parser
-from domain.infra.config import settings_markdown
 from schema.build import schema_sdl
 
 ROOT = Path(__file__).resolve().parents[2]
