@@ -69,7 +69,12 @@ def test_the_module_map_names_every_module_and_says_what_it_holds():
     mapped = {line.split("`")[1] for line in rows}
     for package in PACKAGES:
         for path in sorted((ROOT / package).rglob("*.py")):
-            if path.name.startswith("_") and path.name != "__init__.py" or "migrations" in path.parts[:-1] and path.name != "__init__.py":
+            if (
+                path.name.startswith("_")
+                and path.name != "__init__.py"
+                or "migrations" in path.parts[:-1]
+                and path.name != "__init__.py"
+            ):
                 continue
             relative = path.relative_to(ROOT).as_posix()
             shown = relative.removesuffix("__init__.py") if path.name == "__init__.py" else relative

@@ -15,7 +15,6 @@ from cli.main import build_parser
 from schema.build import schema_sdl
 
 ROOT = Path(__file__).resolve().parents[2]
-README = (ROOT / "README.md").read_text()
 
 
 def test_committed_schema_graphql_is_current():
