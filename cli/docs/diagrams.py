@@ -4,7 +4,7 @@ from domain.badges.machine import BadgeMachine
 from domain.standing.machines import MACHINES
 
 # Every state machine of the Code, in the order the README shows them.
-DIAGRAMED = [*MACHINES.values(), BadgeMachine]
+DIAGRAMED: list[type] = [*MACHINES.values(), BadgeMachine]
 
 
 def machines_markdown() -> str:
