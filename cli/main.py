@@ -51,8 +51,21 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
+    import os
+
+    from domain.infra.app_role import AppRoleRefused, grant_app_role
+
     asyncio.run(db.migrate(settings.database_url))
     print(f"migrated {settings.database_url}")
+    if args.app_role:
+        try:
+            asyncio.run(
+                grant_app_role(settings.database_url, args.app_role, os.environ.get("STANDING_APP_ROLE_PASSWORD"))
+            )
+        except AppRoleRefused as refused:
+            print(f"error: {refused}", file=sys.stderr)
+            return 2
+        print(f"role {args.app_role}: read and write, append-only logs insert-only, owns no table")
     return 0
 
 
@@ -316,7 +329,15 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--migrate", action="store_true", help="apply migrations before serving")
     serve.set_defaults(run=cmd_serve)
 
-    commands.add_parser("migrate", help="apply the committed database migrations").set_defaults(run=cmd_migrate)
+    migrate = commands.add_parser("migrate", help="apply the committed database migrations")
+    migrate.add_argument(
+        "--app-role",
+        metavar="NAME",
+        help="PostgreSQL: create or update the role the API and worker "
+        "connect as (owns no table; append-only logs insert-only); password from "
+        "STANDING_APP_ROLE_PASSWORD",
+    )
+    migrate.set_defaults(run=cmd_migrate)
 
     token = commands.add_parser("token", help="create, list or revoke API tokens")
     token_commands = token.add_subparsers(dest="token_command", required=True, metavar="ACTION")

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import gc
+import json
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+from cross_web import HTTPException
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -29,8 +32,12 @@ from schema.context import Context
 from schema.fastpath_check import check_fast_path
 from schema.metrics import Metrics
 from schema.observability import RequestContext
+from schema.request_limits import BodySizeLimit, RequestJSONError, decode_request_json
 from workers.coalesce import Coalesced
 from workers.realtime import Broadcaster
+from workers.sockets import SocketRegistry, SocketWatch
+
+CERTIFICATE_CODE = re.compile(r"^[0-9a-f]{16}$")  # what domain.badges issues: 8 random bytes in hex
 
 
 def bearer_secret(header: str | None) -> str | None:
@@ -41,9 +48,31 @@ def bearer_secret(header: str | None) -> str | None:
 
 
 class StandingGraphQL(GraphQL):
-    def __init__(self, *args: Any, clock: Clock, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, clock: Clock, sockets: SocketRegistry, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.clock = clock
+        self.clock, self.sockets = clock, sockets
+
+    async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
+        try:
+            return await super().run(request, context, root_value)
+        finally:
+            if isinstance(request, WebSocket):
+                self.sockets.closed(request)
+
+    def decode_json(self, data: str | bytes) -> object:
+        """HTTP bodies and websocket messages alike: bounded in size, UTF-8 and nesting (schema/request_limits.py)."""
+        return decode_request_json(data)
+
+    def parse_json(self, data: str | bytes) -> Any:
+        try:
+            value = decode_request_json(data)
+        except RequestJSONError as refused:
+            raise HTTPException(413 if "larger" in refused.problem else 400, refused.problem) from None
+        except json.JSONDecodeError:
+            raise HTTPException(400, "Unable to parse request body as JSON") from None
+        if not isinstance(value, dict):
+            raise HTTPException(400, "a GraphQL request is a JSON object with `query` and, optionally, `variables`")
+        return value
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:  # type: ignore[override]
         principal: Principal | None = None
@@ -60,6 +89,7 @@ class StandingGraphQL(GraphQL):
         if principal is None:
             raise ConnectionRejectionError({"message": "missing or invalid token in connection_init"})
         context.principal = principal
+        self.sockets.opened(principal.token_id, context.request)  # revoking the token closes this socket
         return UNSET  # a plain connection_ack, without a payload
 
 
@@ -105,7 +135,10 @@ async def certificate(request: Request) -> Response:
         return JSONResponse(
             {"error": "missing or invalid token"}, status_code=401, headers={"WWW-Authenticate": "Bearer"}
         )
-    pdf = await certificate_pdf(request.path_params["code"], principal)
+    code = request.path_params["code"]
+    if not CERTIFICATE_CODE.match(code):
+        return JSONResponse({"error": "no such certificate"}, status_code=404)
+    pdf = await certificate_pdf(code, principal)
     if pdf is None:
         return JSONResponse({"error": "no such certificate"}, status_code=404)
     return Response(
@@ -169,7 +202,9 @@ async def realtime(app: Starlette, settings: Settings) -> AsyncIterator[None]:
     feed = Feed(app.state.broadcaster, redis_url=settings.redis_url)
     dispatch_webhooks = await webhook_dispatcher(settings, app)
     relay = Relay(settings.redis_url) if settings.redis_url else None
+    socket_watch = SocketWatch(app.state.sockets)
     await feed.start()
+    await socket_watch.start()
     if relay:
         await relay.start()
 
@@ -187,6 +222,7 @@ async def realtime(app: Starlette, settings: Settings) -> AsyncIterator[None]:
         await dispatch_webhooks.drain()
         if relay:
             await relay.stop()
+        await socket_watch.stop()
         await feed.stop()
         if queue := getattr(app.state, "webhook_queue", None):
             await queue.aclose()
@@ -206,9 +242,11 @@ def create_app(
 ) -> Starlette:
     """The ASGI app. Tests that own the ORM connection pass manage_database=False."""
     settings = settings or Settings.from_env()
+    sockets = SocketRegistry()
     graphql = StandingGraphQL(
         build_schema(production=settings.production),
         clock=clock or SystemClock(),
+        sockets=sockets,
         graphql_ide=None if settings.production else "graphiql",
         allowed_origins=settings.allowed_origins,
         max_subscriptions_per_connection=20,
@@ -224,6 +262,8 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         metrics.start()
+        # Metrics never share the API's public port: a port of their own, if asked for (docs/deployment.md).
+        stop_serving = metrics.serve(settings.metrics_port, settings.metrics_host) if settings.metrics_port else None
         check_fast_path(StandingExecutionContext)
         try:
             async with _managed(app):
@@ -231,6 +271,8 @@ def create_app(
                 yield
         finally:
             metrics.stop()
+            if stop_serving:
+                stop_serving()
 
     @asynccontextmanager
     async def _managed(app: Starlette) -> AsyncIterator[None]:
@@ -244,9 +286,13 @@ def create_app(
 
     broadcaster = Broadcaster()
     metrics = Metrics(subscribers=lambda: broadcaster.subscribers)
-    routes.append(Route("/metrics", metrics.endpoint))
-    app = Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(RequestContext, metrics=metrics)])
+    app = Starlette(
+        routes=routes,
+        lifespan=lifespan,
+        middleware=[Middleware(RequestContext, metrics=metrics), Middleware(BodySizeLimit)],
+    )
     app.state.settings = settings
     app.state.broadcaster = broadcaster
+    app.state.sockets = sockets
     app.state.metrics = metrics
     return app

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import functools
+import logging
+from typing import Any
 
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import (
     DisableIntrospection,
     MaskErrors,
-    MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
-    QueryDepthLimiter,
-    ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
 from strawberry.schema.name_converter import NameConverter
@@ -21,7 +20,7 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from schema.badge_policy import BadgePolicyMutations, BadgePolicyQueries
 from schema.compiled import CompiledCompletion
-from schema.errors import AuthError
+from schema.limits import MAX_TOKENS, BoundedValidation
 from schema.mutations.activity import ActivityMutations, LeaveMutations
 from schema.mutations.participants import ParticipantMutations
 from schema.mutations.standing import build_transition_mutations
@@ -29,15 +28,11 @@ from schema.queries import Query
 from schema.subscriptions import Subscription
 from schema.webhooks import WebhookMutations, WebhookQueries
 
-MAX_DEPTH = 10
-MAX_TOKENS = 2000
-MAX_ALIASES = 15
-
 
 def _mask(error: GraphQLError) -> bool:
-    """Mask everything but our own errors and GraphQL's own validation messages."""
-    original = error.original_error
-    return original is not None and not isinstance(original, AuthError)
+    """Mask what a resolver raised unexpectedly. Validation and coercion messages (a wrong variable type) are the
+    caller's to fix and reveal nothing, and our own errors (AuthError) are meant to be read: both stay."""
+    return not is_client_error(error)
 
 
 class StandingExecutionContext(CompiledCompletion, StrawberryGraphQLCoreExecutionContext):
@@ -53,6 +48,15 @@ class StandingExecutionContext(CompiledCompletion, StrawberryGraphQLCoreExecutio
         return executor
 
 
+class QuietExecutionContext(StandingExecutionContext):
+    """Production's executor: coercion errors say what is wrong without suggesting names ("Did you mean")."""
+
+    @classmethod
+    def build(cls, *args: Any, **kwargs: Any) -> Any:
+        kwargs["hide_suggestions"] = True
+        return super().build(*args, **kwargs)
+
+
 class CachedNameConverter(NameConverter):
     """Strawberry converts every argument's Python name to camelCase on every call of every resolver
     with arguments: 8 % of a single participant's read (bench/api.py profile). The conversion depends
@@ -63,11 +67,23 @@ class CachedNameConverter(NameConverter):
         return super().apply_naming_config(name)
 
 
+client_errors = logging.getLogger("standing.graphql.client")
+
+
+def is_client_error(error: GraphQLError) -> bool:
+    """A mistake the caller can fix (a syntax or validation error, a bad variable, a missing token), as opposed to
+    an exception raised while resolving a field."""
+    original = error.original_error
+    return original is None or isinstance(original, GraphQLError) or error.path is None
+
+
 class StandingSchema(strawberry.Schema):
     def process_errors(self, errors: list[GraphQLError], execution_context=None) -> None:
-        # A missing token or a wrong role is the caller's business, not a server fault to log.
-        unexpected = [e for e in errors if not isinstance(e.original_error, AuthError) and not isinstance(e, AuthError)]
-        super().process_errors(unexpected, execution_context)
+        # Client mistakes are logged at info, without a traceback; only unexpected errors are server faults.
+        for error in errors:
+            if is_client_error(error):
+                client_errors.info("client error: %s", error.message)
+        super().process_errors([e for e in errors if not is_client_error(e)], execution_context)
 
 
 def build_schema(*, production: bool = False) -> strawberry.Schema:
@@ -85,15 +101,15 @@ def build_schema(*, production: bool = False) -> strawberry.Schema:
             {},
         )
     )
-    extensions: list = [lambda: ParserCache(maxsize=256), lambda: ValidationCache(maxsize=256)]
+    # The same limits in every mode (schema/limits.py); production also hides introspection and suggestions
+    # and masks unexpected errors.
+    extensions: list = [
+        lambda: ParserCache(maxsize=256),
+        lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+        lambda: BoundedValidation(hide_suggestions=production),
+    ]
     if production:
-        extensions += [
-            DisableIntrospection,
-            lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
-            lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
-            lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
-            lambda: MaskErrors(should_mask_error=_mask),
-        ]
+        extensions += [DisableIntrospection, lambda: MaskErrors(should_mask_error=_mask)]
     query = strawberry.type(type("Query", (Query, WebhookQueries, BadgePolicyQueries), {}))
     return StandingSchema(
         query=query,

@@ -16,6 +16,13 @@ class AuthError(GraphQLError):
         super().__init__(message, extensions={"code": code})
 
 
+class InputError(AuthError):
+    """An argument the caller can fix that no typed result covers, such as a malformed cursor."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__("BAD_USER_INPUT", message)
+
+
 @strawberry.interface(description="Something the caller can fix; returned as data, not raised.")
 class UserError:
     message: str

@@ -81,8 +81,8 @@ class Metrics:
         if not ok:
             self.webhook_failures.inc()
 
-    def serve(self, port: int, host: str = "0.0.0.0") -> Callable[[], None]:
-        """Serve /metrics from a background thread (the worker has no web server); returns a stop function."""
+    def serve(self, port: int, host: str = "127.0.0.1") -> Callable[[], None]:
+        """Serve /metrics on a port of its own, from a background thread; returns a stop function."""
         server, thread = start_http_server(port, addr=host, registry=self.registry)
 
         def stop() -> None:

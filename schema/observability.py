@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextvars
 import json
 import logging
+import re
 import time
 import uuid
 from typing import Any
@@ -51,8 +52,7 @@ class RequestContext:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        incoming = dict(scope.get("headers") or []).get(b"x-request-id", b"").decode()[:64]
-        rid = incoming or uuid.uuid4().hex
+        rid = _request_id(dict(scope.get("headers") or []).get(b"x-request-id", b"")) or uuid.uuid4().hex
         token = request_id.set(rid)
         started, status = time.perf_counter(), 500
         route = _route(scope.get("path", ""))
@@ -70,6 +70,14 @@ class RequestContext:
             self.metrics.requests.labels(scope.get("method", ""), route, str(status)).inc()
             self.metrics.latency.labels(route).observe(time.perf_counter() - started)
             request_id.reset(token)
+
+
+REQUEST_ID = re.compile(rb"^[A-Za-z0-9._:-]{1,64}$")
+
+
+def _request_id(raw: bytes) -> str | None:
+    """A caller's request id, if it is a short token we can echo and log safely."""
+    return raw.decode("ascii") if REQUEST_ID.match(raw) else None
 
 
 def _route(path: str) -> str:

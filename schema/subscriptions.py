@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncGenerator
 from datetime import datetime
 
@@ -11,11 +12,13 @@ from strawberry.types import Info
 from domain.access.principals import TokenRole
 from domain.events.outbox import BADGE_CHANGED, NUDGE_CREATED, STANDING_CHANGED, as_message, events_after, latest_id
 from schema.context import principal_of
-from schema.errors import AuthError
+from schema.errors import AuthError, InputError
 from schema.ids import parse_participant_id
 from workers.realtime import RESYNC, Broadcaster
+from workers.sockets import TooManySubscriptions
 
 REPLAY_BATCH = 500
+EVENT_CURSOR = re.compile(r"^[0-9]{1,18}$")
 
 
 @strawberry.type(description="A committed change. `cursor` is what to pass as `after` to resume.")
@@ -119,9 +122,9 @@ def _broadcaster(info: Info) -> Broadcaster:
 def _after(value: strawberry.ID | None) -> int | None:
     if value is None:
         return None
-    if not str(value).isdigit():
-        raise AuthError("BAD_USER_INPUT", f"after must be an event cursor, got {value!r}")
-    return int(value)
+    if not EVENT_CURSOR.match(str(value)):
+        raise InputError(f"after must be an event cursor, got {str(value)[:40]!r}")
+    return int(str(value))
 
 
 async def _changes(
@@ -133,10 +136,17 @@ async def _changes(
 ) -> AsyncGenerator[ChangeEvent, None]:
     """One type of event in the caller's scope, replayed from `after`, then live."""
     org, participant = _scope(info, organization_id, participant_id)
-    async for event in stream(
-        _broadcaster(info), organization_id=org, participant_id=participant, types=[event_type], after=_after(after)
-    ):
-        yield ChangeEvent.from_message(event)
+    try:  # one token holds a bounded number of subscriptions, however many sockets it opens
+        release = info.context.request.app.state.sockets.hold_subscription(principal_of(info).token_id)
+    except TooManySubscriptions as refused:
+        raise AuthError("TOO_MANY_SUBSCRIPTIONS", str(refused)) from None
+    try:
+        async for event in stream(
+            _broadcaster(info), organization_id=org, participant_id=participant, types=[event_type], after=_after(after)
+        ):
+            yield ChangeEvent.from_message(event)
+    finally:
+        release()
 
 
 @strawberry.type

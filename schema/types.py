@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import inspect
+import re
 from collections.abc import Iterable
 from datetime import datetime
 from typing import cast
@@ -17,6 +18,7 @@ from strawberry.types.unset import UNSET, UnsetType
 from tortoise.queryset import QuerySet
 
 from domain.access.visibility import can_see_contact, visible_participants
+from domain.events.outbox import reason_code
 from domain.infra.snapshots import ParticipantRead, ParticipantSnapshot, Snapshots
 from domain.kernel.actors import Actor as DomainActor
 from domain.kernel.actors import ActorKind as DomainActorKind
@@ -27,6 +29,8 @@ from domain.standing.machines import machine_name
 from schema.badge_types import Badge
 from schema.context import principal_of
 from schema.enums import ActorKind, Role, StandingEvent, StandingState, TokenRole
+from schema.errors import InputError
+from schema.ids import parse_database_id
 from schema.loaders import BadgeSummary, load_badge_summaries, load_badges
 
 MAX_PAGE = 100
@@ -57,13 +61,17 @@ class TransitionEntry:
     to_state: StandingState
     event: StandingEvent
     actor: Actor
-    reason: str
-    evidence: JSON
+    reason: str = strawberry.field(
+        description="Why, in the decider's words. Partners get the reason code instead: free text is not theirs."
+    )
+    reason_code: str = strawberry.field(description="The rule that decided, or admin.<event> / participant.<event>.")
+    evidence: JSON = strawberry.field(description="What the decision rested on; empty for partners.")
     policy_version: str
     occurred_at: datetime
 
     @classmethod
-    def from_row(cls, row: TransitionRecord) -> TransitionEntry:
+    def from_row(cls, row: TransitionRecord, *, for_partner: bool = False) -> TransitionEntry:
+        code = reason_code(row.actor_kind, row.actor_id, row.event)
         return cls(
             id=strawberry.ID(str(row.id)),
             machine=row.machine,
@@ -71,8 +79,9 @@ class TransitionEntry:
             to_state=StandingState(row.to_state),
             event=StandingEvent(row.event),
             actor=Actor(kind=ActorKind(row.actor_kind), id=row.actor_id),
-            reason=row.reason,
-            evidence=row.evidence,
+            reason=code if for_partner else row.reason,
+            reason_code=code,
+            evidence={} if for_partner else row.evidence,
             policy_version=row.policy_version,
             occurred_at=row.occurred_at,
         )
@@ -95,13 +104,26 @@ def history_cursor(record_id: int) -> str:
 
 
 def parse_history_cursor(cursor: str) -> int:
+    """The log id in a history cursor; a malformed cursor is the caller's error, said as one."""
     try:
-        kind, _, value = base64.b64decode(cursor.encode()).decode().partition(":")
-        if kind == "transition":
-            return int(value)
-    except (ValueError, UnicodeDecodeError):
-        pass
-    raise ValueError(f"invalid history cursor {cursor!r}")
+        kind, _, value = base64.b64decode(cursor.encode(), validate=True).decode().partition(":")
+    except (ValueError, UnicodeError):
+        kind, value = "", ""
+    if kind != "transition" or not re.fullmatch(r"[0-9]{1,18}", value):
+        raise InputError(f"invalid history cursor {cursor[:40]!r}: pass an endCursor this API returned")
+    return int(value)
+
+
+def check_offset_cursor(cursor: str | None, argument: str) -> None:
+    """Refuse a page cursor that is not one of ours (strawberry's ListConnection would raise a bare error)."""
+    if cursor is None:
+        return
+    try:
+        kind, _, value = base64.b64decode(cursor.encode(), validate=True).decode().partition(":")
+    except (ValueError, UnicodeError):
+        kind, value = "", ""
+    if kind != "arrayconnection" or not re.fullmatch(r"[0-9]{1,9}", value):
+        raise InputError(f"invalid {argument} cursor {cursor[:40]!r}: pass a cursor this API returned")
 
 
 @strawberry.type(description="A participant's standing, as its role's machine defines it.")
@@ -124,7 +146,11 @@ class Standing:
         before = parse_history_cursor(after) if after else None
         rows = await info.context.loaders.history.load((self.row.id, limit + 1, before))
         page = rows[:limit]
-        edges = [TransitionEdge(cursor=history_cursor(r.id), node=TransitionEntry.from_row(r)) for r in page]
+        for_partner = principal_of(info).role is TokenRole.PARTNER
+        edges = [
+            TransitionEdge(cursor=history_cursor(r.id), node=TransitionEntry.from_row(r, for_partner=for_partner))
+            for r in page
+        ]
         return TransitionConnection(
             edges=edges,
             page_info=relay.PageInfo(
@@ -203,10 +229,10 @@ class ParticipantNode(relay.Node):
 
     @classmethod
     async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False):
-        wanted = [int(i) for i in node_ids if str(i).isdigit()]
+        wanted = [i for i in (parse_database_id(n) for n in node_ids) if i is not None]
         rows = await visible_participants(principal_of(info)).filter(id__in=wanted)
         by_id = {r.id: cls.from_row(r) for r in rows}
-        return [by_id.get(int(i)) if str(i).isdigit() else None for i in node_ids]
+        return [by_id.get(parse_database_id(n) or -1) for n in node_ids]
 
 
 def selects(selections: Iterable, path: tuple[str, ...]) -> bool:
@@ -230,6 +256,8 @@ class ParticipantConnection(relay.ListConnection[ParticipantNode]):
     def resolve_connection(cls, nodes, *, info: Info, **kwargs):
         """The page, read as snapshots rather than ORM instances, with every node's badge loaded in one
         statement when the query asks for badges, so that `badge` resolves without an await per node."""
+        check_offset_cursor(kwargs.get("after"), "after")
+        check_offset_cursor(kwargs.get("before"), "before")
         if isinstance(nodes, QuerySet):
             nodes = Snapshots(nodes)
         page = super().resolve_connection(nodes, info=info, **kwargs)

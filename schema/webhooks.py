@@ -15,6 +15,7 @@ from domain.models import WebhookDelivery as DeliveryRow
 from domain.models import WebhookEndpoint as EndpointRow
 from schema.context import admin_of
 from schema.errors import InvalidInputError, NotFoundError, to_graphql
+from schema.ids import parse_database_id
 
 
 @strawberry.type
@@ -87,7 +88,7 @@ class WebhookMutations:
     @strawberry.mutation(description="Re-enable a disabled endpoint and redeliver what it missed.")
     async def enable_webhook(self, info: Info, id: strawberry.ID) -> EnableWebhookResult:
         principal = admin_of(info)
-        endpoint_id = int(id) if str(id).isdigit() else -1
+        endpoint_id = parse_database_id(id) or -1
         result = await webhooks.enable_webhook(
             organization_id=principal.organization_id, endpoint_id=endpoint_id, clock=info.context.clock
         )
@@ -111,7 +112,7 @@ class WebhookQueries:
         principal = admin_of(info)
         rows = (
             await DeliveryRow.filter(
-                endpoint_id=int(endpoint_id) if str(endpoint_id).isdigit() else -1,
+                endpoint_id=parse_database_id(endpoint_id) or -1,
                 endpoint__organization_id=principal.organization_id,
             )
             .order_by("-id")

@@ -47,7 +47,7 @@ async def startup(ctx: dict[str, Any]) -> None:
 
         metrics = Metrics()
         metrics.start()
-        unregister += [metrics.stop, metrics.serve(settings.worker_metrics_port)]
+        unregister += [metrics.stop, metrics.serve(settings.worker_metrics_port, settings.metrics_host)]
     ctx["unregister"] = unregister
 
 

@@ -135,3 +135,9 @@ async def revoke_token(token_id: int, clock: Clock) -> bool:
     revoked = await ApiToken.filter(id=token_id, revoked_at=None).update(revoked_at=clock.now()) == 1
     TOKENS.forget(token_id)
     return revoked
+
+
+async def revoked_among(token_ids: list[int]) -> list[int]:
+    """Which of these tokens have been revoked (or deleted)."""
+    active = set(await ApiToken.filter(id__in=token_ids, revoked_at=None).values_list("id", flat=True))
+    return [token_id for token_id in token_ids if token_id not in active]

@@ -60,8 +60,8 @@ async def create_goal(acting: Acting, cmd: CreateGoal, clock: Clock) -> Goal | A
         mentor = await member(acting, cmd.mentor_id, Role.MENTOR, "mentorId")
         if not isinstance(mentor, Participant):
             return mentor
-    if not (acting.may_act_for(cmd.protege_id) or (cmd.mentor_id is not None and acting.may_act_for(cmd.mentor_id))):
-        return NotPermitted("only the protégé, their mentor or an admin may create this goal")
+    if not acting.may_act_for(cmd.protege_id):
+        return NotPermitted("a goal is the protégé's own: only they, or an admin, create it")
     return await Goal.create(
         organization_id=acting.organization_id,
         protege_id=cmd.protege_id,

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from domain.activity.acting import Acting
 from domain.activity.policy import ACTIVITY_POLICY
+from domain.activity.relationships import in_mentorship
 from domain.kernel.clock import Clock
 from domain.kernel.rejections import ActivityRejection, InvalidInput, NotFound, NotPermitted
 from domain.models import Message, Participant
@@ -30,6 +31,9 @@ async def send_message(acting: Acting, cmd: SendMessage, clock: Clock) -> Messag
             return NotFound("Participant", str(participant_id))
     if not acting.may_act_for(cmd.sender_id):
         return NotPermitted("participants send messages as themselves")
+    if not acting.is_admin and not await in_mentorship(cmd.sender_id, cmd.recipient_id):
+        # A message opens a 48-hour window against its recipient: strangers cannot open one.
+        return NotPermitted("a participant messages only the people they are in a mentorship with")
     now = clock.now()
     return await Message.create(
         organization_id=acting.organization_id,

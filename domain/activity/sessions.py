@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from domain.activity.acting import Acting, member, text_problem
 from domain.activity.policy import ACTIVITY_POLICY
+from domain.activity.relationships import open_for_booking
 from domain.kernel.clock import Clock
 from domain.kernel.rejections import ActivityRejection, InvalidInput, NotFound, NotPermitted
 from domain.kernel.roles import Role
@@ -82,6 +83,15 @@ async def book_session(acting: Acting, cmd: BookSession, clock: Clock) -> Mentor
         return NotPermitted(f"the mentor is {mentor.standing} and cannot be booked")
     if needs_booking_approval(Role.PROTEGE, protege.standing) and not (acting.is_admin and cmd.admin_approved):
         return NotPermitted("the protégé is in reminder standing: booking needs an admin's approval")
+    if not acting.is_admin:  # the platform may backfill history; a participant books what is still ahead
+        if cmd.scheduled_at <= clock.now():
+            return InvalidInput("scheduledAt", "a session is booked for a time in the future")
+        if goal.mentor_id is not None and goal.mentor_id != cmd.mentor_id:
+            return InvalidInput("goalId", "this goal is tracked by another mentor")
+        if acting.as_participant == cmd.mentor_id and goal.mentor_id != cmd.mentor_id:
+            return NotPermitted("a mentor books only for a goal whose protégé chose them")
+        if acting.as_participant == cmd.protege_id and not await open_for_booking(mentor, cmd.scheduled_at):
+            return NotPermitted("the mentor's calendar has no availability at that time")
     return await MentorshipSession.create(
         organization_id=acting.organization_id,
         mentor_id=cmd.mentor_id,

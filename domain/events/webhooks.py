@@ -16,10 +16,10 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from urllib.parse import urlparse
 
 import httpx
 
+from domain.events.addresses import AddressRefused, resolve
 from domain.events.outbox import EVENT_TYPES, as_message
 from domain.events.policy import WEBHOOK_POLICY
 from domain.infra.observe import WEBHOOK_ATTEMPT, observe
@@ -56,9 +56,10 @@ class Registered:
 async def register_webhook(
     *, organization_id: int, url: str, event_types: list[str], clock: Clock
 ) -> Registered | InvalidInput:
-    parsed = urlparse(url)
-    if parsed.scheme not in {"http", "https"} or not parsed.netloc:
-        return InvalidInput("url", "must be an http or https URL")
+    try:
+        await resolve(url)  # a public address only, checked again at every delivery
+    except AddressRefused as refused:
+        return InvalidInput("url", str(refused))
     unknown = sorted(set(event_types) - set(EVENT_TYPES))
     if unknown:
         return InvalidInput("eventTypes", f"unknown event types {unknown}; choose from {list(EVENT_TYPES)}")
@@ -90,8 +91,17 @@ Post = Callable[[str, bytes, dict[str, str]], Awaitable[int]]
 
 
 async def http_post(url: str, body: bytes, headers: dict[str, str]) -> int:
-    async with httpx.AsyncClient(timeout=WEBHOOK_POLICY.timeout.total_seconds()) as client:
-        return (await client.post(url, content=body, headers=headers)).status_code
+    """POST to the address the URL's host resolves to now, once it is checked; the host stays in Host and SNI."""
+    destination = await resolve(url)
+    host = destination.url.netloc.rsplit("@", 1)[-1]
+    async with httpx.AsyncClient(timeout=WEBHOOK_POLICY.timeout.total_seconds(), follow_redirects=False) as client:
+        response = await client.post(
+            destination.pinned_url,
+            content=body,
+            headers={**headers, "Host": host},
+            extensions={"sni_hostname": destination.url.hostname},
+        )
+        return response.status_code
 
 
 def backoff(attempts: int) -> timedelta:

@@ -12,6 +12,10 @@ def _flag(value: str | None) -> bool:
     return (value or "").strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _port(value: str | None) -> int | None:
+    return int(value) if value else None
+
+
 def _list(value: str | None) -> list[str]:
     return [item.strip() for item in (value or "").split(",") if item.strip()]
 
@@ -26,6 +30,9 @@ class Settings:
     port: int = 8000
     sweep_interval: float = 30.0
     worker_metrics_port: int | None = None
+    metrics_port: int | None = None
+    metrics_host: str = "127.0.0.1"
+    webhooks_allow_loopback: bool = False
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -38,9 +45,10 @@ class Settings:
             host=env.get("STANDING_HOST") or "127.0.0.1",
             port=int(env.get("STANDING_PORT") or 8000),
             sweep_interval=float(env.get("STANDING_SWEEP_INTERVAL") or 30),
-            worker_metrics_port=int(env["STANDING_WORKER_METRICS_PORT"])
-            if env.get("STANDING_WORKER_METRICS_PORT")
-            else None,
+            worker_metrics_port=_port(env.get("STANDING_WORKER_METRICS_PORT")),
+            metrics_port=_port(env.get("STANDING_METRICS_PORT")),
+            metrics_host=env.get("STANDING_METRICS_HOST") or "127.0.0.1",
+            webhooks_allow_loopback=_flag(env.get("STANDING_WEBHOOKS_ALLOW_LOOPBACK")),
         )
 
 
@@ -74,9 +82,25 @@ SETTINGS_DOC: list[tuple[str, str, str]] = [
         "Embedded mode only: seconds between catch-up sweeps (deadlines also get precise in-process timers).",
     ),
     (
+        "STANDING_METRICS_PORT",
+        "(unset)",
+        "`standing serve` serves Prometheus `/metrics` on this separate port, never on the API's own.",
+    ),
+    (
+        "STANDING_METRICS_HOST",
+        "127.0.0.1",
+        "Address the API's and the worker's metrics ports bind to (`0.0.0.0` inside a container network).",
+    ),
+    (
         "STANDING_WORKER_METRICS_PORT",
         "(unset)",
         "`standing worker` serves Prometheus `/metrics` on this port (job lateness, sweeps, transitions, webhooks).",
+    ),
+    (
+        "STANDING_WEBHOOKS_ALLOW_LOOPBACK",
+        "false",
+        "`true` lets webhooks reach loopback addresses, for tests and local development; private, link-local and "
+        "metadata addresses stay refused.",
     ),
 ]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from domain.kernel.rejections import InvalidInput
@@ -32,4 +33,33 @@ def reason_problem(reason: str, *, required: bool) -> InvalidInput | None:
         return InvalidInput("reason", "every admin action needs a reason")
     if len(text) > MAX_REASON_LENGTH:
         return InvalidInput("reason", f"at most {MAX_REASON_LENGTH} characters")
+    return None
+
+
+MAX_EVIDENCE_BYTES = 8192  # evidence goes into the append-only log for good: ids and short notes, not documents
+MAX_EVIDENCE_DEPTH = 6
+
+
+def _depth(value: Any, limit: int) -> int:
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, depth)
+            if deepest > limit:
+                return deepest
+            stack.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return deepest
+
+
+def evidence_problem(evidence: Any) -> InvalidInput | None:
+    """What is wrong with evidence given for a decision, or None: a small JSON object of storable text."""
+    if not isinstance(evidence, dict):
+        return InvalidInput("evidence", 'must be a JSON object, e.g. {"sessions": [12, 14]}')
+    if _depth(evidence, MAX_EVIDENCE_DEPTH) > MAX_EVIDENCE_DEPTH:
+        return InvalidInput("evidence", f"nested at most {MAX_EVIDENCE_DEPTH} levels deep")
+    if has_nul(evidence):
+        return InvalidInput("evidence", NUL_PROBLEM)
+    if len(json.dumps(evidence, default=str)) > MAX_EVIDENCE_BYTES:
+        return InvalidInput("evidence", f"at most {MAX_EVIDENCE_BYTES} bytes of JSON")
     return None

@@ -20,7 +20,7 @@ from domain.infra.observe import TRANSITION, observe_after_commit
 from domain.kernel.actors import Actor
 from domain.kernel.clock import Clock
 from domain.kernel.rejections import InvalidInput, NotFound, Rejection, StaleVersion, TransitionNotAllowed
-from domain.kernel.text import NUL_PROBLEM, has_nul, reason_problem
+from domain.kernel.text import evidence_problem, reason_problem
 from domain.models import Participant, TransitionRecord
 from domain.standing.machines import (
     EventInputInvalid,
@@ -64,8 +64,8 @@ class _Conflict(Exception):
 def validate_command(cmd: StandingCommand) -> InvalidInput | None:
     if (problem := reason_problem(cmd.reason, required=cmd.actor.is_admin)) is not None:
         return problem
-    if has_nul(cmd.evidence):
-        return InvalidInput("evidence", NUL_PROBLEM)
+    if (problem := evidence_problem(cmd.evidence)) is not None:
+        return problem
     if cmd.expected_version is not None and cmd.expected_version < 1:
         return InvalidInput("expectedVersion", "versions start at 1")
     return None

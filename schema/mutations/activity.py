@@ -27,7 +27,7 @@ from schema import activity_types as t
 from schema.context import admin_of, principal_of
 from schema.enums import Absentee, CommunityEventKind, GoalStatus, SessionStatus
 from schema.errors import AuthError, InvalidInputError, NotFoundError, NotPermittedError, to_graphql
-from schema.ids import parse_participant_id
+from schema.ids import any_id
 
 T = TypeVar("T")
 ERRORS = NotFoundError | InvalidInputError | NotPermittedError
@@ -56,7 +56,7 @@ async def record(info: Info, command: ActivityCommand, cls: type) -> Any:
 
 def _id(value: strawberry.ID) -> int:
     """A database id, or a Relay global id as `participant.id` returns it; unknown ids are not found."""
-    return parse_participant_id(value) or (int(value) if str(value).isdigit() else -1)
+    return any_id(value)
 
 
 GoalResult = Annotated[t.Goal | ERRORS, strawberry.union("GoalResult")]

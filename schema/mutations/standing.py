@@ -84,7 +84,7 @@ def _resolver(event: str, input_type: type, params: frozenset[str]):
                 event=event,
                 actor=principal.actor,
                 reason=input.reason,
-                evidence=dict(input.evidence or {}),
+                evidence=input.evidence if input.evidence is not None else {},
                 params={p: getattr(input, p) for p in params},
                 expected_version=input.expected_version,
                 organization_id=principal.organization_id,

@@ -21,6 +21,17 @@ BADGE = """query($id: ID!) { participant(id: $id) { badge {
   perks { priorityListing spotlightEligible earlyAccess ambassadorEligible certificateUrl } } } }"""
 
 
+async def open_calendar(gql, world, clock):
+    """The mentor publishes a week of availability: their standing offer to be booked."""
+    opened = await gql.data(
+        "mutation($m: ID!, $s: DateTime!, $e: DateTime!) { addAvailability(mentorId: $m, startsAt: $s, endsAt: $e) "
+        "{ __typename } }",
+        {"m": str(world.mentor.id), "s": clock.now().isoformat(), "e": (clock.now() + timedelta(days=7)).isoformat()},
+        token=world.mentor_token,
+    )
+    assert opened["addAvailability"]["__typename"] == "AvailabilityWindow"
+
+
 async def booking(gql, token, world, goal, clock, approved=False):
     variables = {
         "input": {
@@ -53,6 +64,7 @@ async def test_a_protege_creates_a_smart_goal_and_books_a_session(gql, world, cl
     )
     goal = created["createGoal"]
     assert goal["__typename"] == "Goal" and goal["status"] == "ACTIVE" and goal["mentorId"] == str(world.mentor.id)
+    await open_calendar(gql, world, clock)
     booked = await booking(gql, world.protege_token, world, await Goal.get(id=int(goal["id"])), clock)
     assert booked["__typename"] == "Session" and booked["status"] == "BOOKED"
 

@@ -6,6 +6,7 @@ import asyncio
 import json
 import logging
 
+import httpx
 from starlette.testclient import TestClient
 
 from domain.infra import db
@@ -36,9 +37,21 @@ def test_readyz_reports_an_unreachable_redis(database_url):
     assert ready.json()["checks"]["database"] == "ok" and ready.json()["checks"]["redis"].startswith("unreachable")
 
 
+def test_metrics_are_served_on_their_own_port_never_on_the_apis(database_url):
+    port = free_port()
+    with TestClient(create_app(Settings(database_url=database_url, metrics_port=port))) as client:
+        assert client.get("/metrics").status_code == 404  # the public port shows no series to anyone
+        assert "standing_http_requests_total" in httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=5).text
+
+
 def test_metrics_count_transitions_as_they_happen(admin_secret, database_url):
     headers = {"Authorization": f"Bearer {admin_secret}"}
-    with TestClient(create_app(Settings(database_url=database_url))) as client:
+    port = free_port()
+
+    def scrape() -> str:
+        return httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=5).text
+
+    with TestClient(create_app(Settings(database_url=database_url, metrics_port=port))) as client:
         pid = client.post(
             "/graphql",
             headers=headers,
@@ -48,7 +61,7 @@ def test_metrics_count_transitions_as_they_happen(admin_secret, database_url):
             },
         ).json()["data"]["registerParticipant"]["participant"]["id"]
         line = 'standing_transitions_total{from_state="good",machine="mentor_standing",to_state="first_notice"}'
-        assert line not in client.get("/metrics").text
+        assert line not in scrape()
         client.post(
             "/graphql",
             headers=headers,
@@ -58,7 +71,7 @@ def test_metrics_count_transitions_as_they_happen(admin_secret, database_url):
                 "variables": {"id": pid},
             },
         )
-        metrics = client.get("/metrics").text
+        metrics = scrape()
     assert f"{line} 1.0" in metrics
     assert 'standing_http_requests_total{method="POST",route="/graphql",status="200"} 2.0' in metrics
     assert "standing_live_subscribers 0.0" in metrics

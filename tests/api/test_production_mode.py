@@ -196,18 +196,23 @@ def nested(levels: int) -> str:
     return "query Deep " + "{ f " * levels + "}" * levels
 
 
-DEPTH_ERROR = "'Deep' exceeds maximum operation depth of 10"
+DEPTH_ERROR = "the query is 11 levels deep; at most 10 are allowed"
 
 
-async def test_a_query_deeper_than_10_is_refused_in_production(prod, world):
-    body = await prod.execute(nested(12), token=world.admin)  # its deepest field sits at depth 11
+@pytest.fixture(params=["production", "development"])
+def either(request, prod, gql):
+    """The limits are the same in both modes."""
+    return prod if request.param == "production" else gql
+
+
+async def test_a_query_deeper_than_10_is_refused_before_validation_in_every_mode(either, world):
+    body = await either.execute(nested(12), token=world.admin)  # its deepest field sits at depth 11
     assert body.get("data") is None
-    assert sorted(messages(body)) == sorted([DEPTH_ERROR, "Cannot query field 'f' on type 'Query'."])
+    assert messages(body) == [DEPTH_ERROR]  # refused before any other walk: no validation error beside it
 
 
-async def test_a_query_of_depth_10_is_not_refused_for_depth_in_production(prod, world):
-    body = await prod.execute(nested(11), token=world.admin)
-    assert DEPTH_ERROR not in messages(body)
+async def test_a_query_of_depth_10_is_not_refused_for_depth(either, world):
+    body = await either.execute(nested(11), token=world.admin)
     assert messages(body) == ["Cannot query field 'f' on type 'Query'."]
 
 
@@ -217,29 +222,25 @@ async def test_the_deepest_valid_query_is_served_in_production(prod, world):
     assert [e["node"]["standing"]["history"]["edges"] for e in data["participants"]["edges"]] == [[], []]
 
 
-async def test_depth_is_not_limited_in_development(gql, world):
-    body = await gql.execute(nested(12), token=world.admin)
-    assert messages(body) == ["Cannot query field 'f' on type 'Query'."]
-
-
 def aliased(count: int) -> str:
     return "{ " + " ".join(f"a{i}: viewer {{ role }}" for i in range(count)) + " }"
 
 
-async def test_more_than_15_aliases_are_refused_in_production(prod, world):
-    body = await prod.execute(aliased(16), token=world.admin)
+async def test_more_than_15_aliases_are_refused_in_every_mode(either, world):
+    body = await either.execute(aliased(16), token=world.admin)
     assert body.get("data") is None
-    assert messages(body) == ["16 aliases found. Allowed: 15"]
+    assert messages(body) == ["the query uses 16 aliases; at most 15 are allowed"]
 
 
-async def test_15_aliases_are_served_in_production(prod, world):
-    data = await prod.data(aliased(15), token=world.admin)
+async def test_aliases_hidden_in_fragments_are_counted(either, world):
+    fragment = "fragment V on Query { " + " ".join(f"a{i}: viewer {{ role }}" for i in range(8)) + " }"
+    body = await either.execute("{ ...V ... on Query { ...V } } " + fragment, token=world.admin)
+    assert messages(body) == ["the query uses 16 aliases; at most 15 are allowed"]
+
+
+async def test_15_aliases_are_served(either, world):
+    data = await either.data(aliased(15), token=world.admin)
     assert data == {f"a{i}": {"role": "ADMIN"} for i in range(15)}
-
-
-async def test_aliases_are_not_limited_in_development(gql, world):
-    data = await gql.data(aliased(16), token=world.admin)
-    assert len(data) == 16
 
 
 def document_of(tokens: int, participant_id: int) -> tuple[str, int]:
@@ -257,9 +258,9 @@ def document_of(tokens: int, participant_id: int) -> tuple[str, int]:
     return document, padding
 
 
-async def test_a_document_of_more_than_2000_tokens_is_refused_in_production(prod, world):
+async def test_a_document_of_more_than_2000_tokens_is_refused_in_every_mode(either, world):
     document, _ = document_of(2001, world.mentor.id)
-    body = await prod.execute(document, token=world.admin)
+    body = await either.execute(document, token=world.admin)
     assert body.get("data") is None
     assert messages(body) == ["Syntax Error: Document contains more than 2000 tokens. Parsing aborted."]
     assert await TransitionRecord.all().count() == 0
@@ -271,12 +272,6 @@ async def test_a_document_of_2000_tokens_is_served_in_production(prod, world):
     assert data == {"issueNotice": {"__typename": "TransitionPayload"}}
     record = await TransitionRecord.get(participant_id=world.mentor.id)
     assert record.evidence == {"pad": [0] * padding}
-
-
-async def test_tokens_are_not_limited_in_development(gql, world):
-    document, _ = document_of(2001, world.mentor.id)
-    data = await gql.data(document, token=world.admin)
-    assert data == {"issueNotice": {"__typename": "TransitionPayload"}}
 
 
 # --- typed user errors stay data ------------------------------------------------------------------

@@ -48,7 +48,9 @@ class Receiver:
 
 
 @pytest.fixture
-def receiver() -> Iterator[Receiver]:
+def receiver(monkeypatch) -> Iterator[Receiver]:
+    """A receiver on this machine's loopback, which only the explicit development setting lets webhooks reach."""
+    monkeypatch.setenv("STANDING_WEBHOOKS_ALLOW_LOOPBACK", "true")
     r = Receiver()
     yield r
     r.close()
@@ -153,13 +155,13 @@ async def test_registering_a_webhook_over_graphql_shows_the_secret_once(gql, wor
     )
     assert bad["registerWebhook"]["__typename"] == "InvalidInputError"
     good = await gql.data(
-        'mutation { registerWebhook(url: "https://partner.example/hook", eventTypes: ["nudge.created"]) '
+        'mutation { registerWebhook(url: "https://93.184.216.34/hook", eventTypes: ["nudge.created"]) '
         "{ ... on WebhookRegistration { secret endpoint { eventTypes active } } } }",
         token=world.admin,
     )
     assert good["registerWebhook"]["secret"].startswith("whsec_")
     listed = await gql.data("{ webhooks { url eventTypes } }", token=world.admin)
-    assert listed["webhooks"] == [{"url": "https://partner.example/hook", "eventTypes": ["nudge.created"]}]
+    assert listed["webhooks"] == [{"url": "https://93.184.216.34/hook", "eventTypes": ["nudge.created"]}]
     forbidden = await gql.execute("{ webhooks { url } }", token=world.partner)
     assert forbidden["errors"][0]["extensions"]["code"] == "FORBIDDEN"
 
