@@ -82,49 +82,73 @@ def future(c: Cast, clock, hours: int = 24):
     return clock.now() + timedelta(hours=hours)
 
 
-GOAL = lambda c, clock: CreateGoal(protege_id=c.p.id, goal=smart(clock=clock), mentor_id=c.m.id)  # noqa: E731
-BOOK_AHEAD = lambda c, clock: BookSession(
-    mentor_id=c.m.id,
-    protege_id=c.p.id,
-    goal_id=c.goal.id,  # noqa: E731
-    scheduled_at=future(c, clock),
-)
-BOOK_PAST = lambda c, clock: BookSession(
-    mentor_id=c.m.id,
-    protege_id=c.p.id,
-    goal_id=c.goal.id,  # noqa: E731
-    scheduled_at=clock.now() - timedelta(days=1),
-)
-BOOK_OFF_CALENDAR = lambda c, clock: BookSession(
-    mentor_id=c.m.id,
-    protege_id=c.p.id,
-    goal_id=c.goal.id,  # noqa: E731
-    scheduled_at=future(c, clock, 24 * 60),
-)
-BOOK_OTHER_MENTOR = lambda c, clock: BookSession(
-    mentor_id=c.m2.id,
-    protege_id=c.p.id,
-    goal_id=c.goal.id,  # noqa: E731
-    scheduled_at=future(c, clock),
-)
-NO_SHOW = lambda c, clock: RecordSessionOutcome(
-    session_id=c.session.id,
-    outcome=SessionStatus.NO_SHOW,  # noqa: E731
-    absentee=Absentee.PROTEGE,
-)
-MESSAGE_P = lambda c, clock: SendMessage(sender_id=c.m.id, recipient_id=c.p.id)  # noqa: E731
-MESSAGE_P_FROM_M2 = lambda c, clock: SendMessage(sender_id=c.m2.id, recipient_id=c.p.id)  # noqa: E731
-MESSAGE_M_FROM_P2 = lambda c, clock: SendMessage(sender_id=c.p2.id, recipient_id=c.m.id)  # noqa: E731
-AVAILABILITY = lambda c, clock: AddAvailability(
-    mentor_id=c.m.id,
-    starts_at=clock.now(),  # noqa: E731
-    ends_at=future(c, clock),
-)
-COMMUNITY_M = lambda c, clock: RecordCommunityEvent(
-    participant_id=c.m.id,
-    kind=CommunityEventKind.WEBINAR,  # noqa: E731
-    title="Feedback that lands",
-)
+GOAL = lambda c, clock: CreateGoal(protege_id=c.p.id, goal=smart(clock=clock), mentor_id=c.m.id)
+
+
+def BOOK_AHEAD(c, clock):
+    return BookSession(
+        mentor_id=c.m.id,
+        protege_id=c.p.id,
+        goal_id=c.goal.id,
+        scheduled_at=future(c, clock),
+    )
+
+
+def BOOK_PAST(c, clock):
+    return BookSession(
+        mentor_id=c.m.id,
+        protege_id=c.p.id,
+        goal_id=c.goal.id,
+        scheduled_at=clock.now() - timedelta(days=1),
+    )
+
+
+def BOOK_OFF_CALENDAR(c, clock):
+    return BookSession(
+        mentor_id=c.m.id,
+        protege_id=c.p.id,
+        goal_id=c.goal.id,
+        scheduled_at=future(c, clock, 24 * 60),
+    )
+
+
+def BOOK_OTHER_MENTOR(c, clock):
+    return BookSession(
+        mentor_id=c.m2.id,
+        protege_id=c.p.id,
+        goal_id=c.goal.id,
+        scheduled_at=future(c, clock),
+    )
+
+
+def NO_SHOW(c, clock):
+    return RecordSessionOutcome(
+        session_id=c.session.id,
+        outcome=SessionStatus.NO_SHOW,
+        absentee=Absentee.PROTEGE,
+    )
+
+
+MESSAGE_P = lambda c, clock: SendMessage(sender_id=c.m.id, recipient_id=c.p.id)
+MESSAGE_P_FROM_M2 = lambda c, clock: SendMessage(sender_id=c.m2.id, recipient_id=c.p.id)
+MESSAGE_M_FROM_P2 = lambda c, clock: SendMessage(sender_id=c.p2.id, recipient_id=c.m.id)
+
+
+def AVAILABILITY(c, clock):
+    return AddAvailability(
+        mentor_id=c.m.id,
+        starts_at=clock.now(),
+        ends_at=future(c, clock),
+    )
+
+
+def COMMUNITY_M(c, clock):
+    return RecordCommunityEvent(
+        participant_id=c.m.id,
+        kind=CommunityEventKind.WEBINAR,
+        title="Feedback that lands",
+    )
+
 
 MATRIX = [
     # (fact, who records it, expected)
