@@ -82,7 +82,8 @@ def future(c: Cast, clock, hours: int = 24):
     return clock.now() + timedelta(hours=hours)
 
 
-GOAL = lambda c, clock: CreateGoal(protege_id=c.p.id, goal=smart(clock=clock), mentor_id=c.m.id)
+def GOAL(c, clock):
+    return CreateGoal(protege_id=c.p.id, goal=smart(clock=clock), mentor_id=c.m.id)
 
 
 def BOOK_AHEAD(c, clock):
@@ -129,9 +130,16 @@ def NO_SHOW(c, clock):
     )
 
 
-MESSAGE_P = lambda c, clock: SendMessage(sender_id=c.m.id, recipient_id=c.p.id)
-MESSAGE_P_FROM_M2 = lambda c, clock: SendMessage(sender_id=c.m2.id, recipient_id=c.p.id)
-MESSAGE_M_FROM_P2 = lambda c, clock: SendMessage(sender_id=c.p2.id, recipient_id=c.m.id)
+def MESSAGE_P(c, clock):
+    return SendMessage(sender_id=c.m.id, recipient_id=c.p.id)
+
+
+def MESSAGE_P_FROM_M2(c, clock):
+    return SendMessage(sender_id=c.m2.id, recipient_id=c.p.id)
+
+
+def MESSAGE_M_FROM_P2(c, clock):
+    return SendMessage(sender_id=c.p2.id, recipient_id=c.m.id)
 
 
 def AVAILABILITY(c, clock):
