@@ -258,6 +258,9 @@ class ParticipantConnection(relay.ListConnection[ParticipantNode]):
         statement when the query asks for badges, so that `badge` resolves without an await per node."""
         check_offset_cursor(kwargs.get("after"), "after")
         check_offset_cursor(kwargs.get("before"), "before")
+        for argument in ("first", "last"):
+            if (count := kwargs.get(argument)) is not None and not 0 <= count <= MAX_PAGE:
+                raise InputError(f"{argument} must be between 0 and {MAX_PAGE}, got {count}")
         if isinstance(nodes, QuerySet):
             nodes = Snapshots(nodes)
         page = super().resolve_connection(nodes, info=info, **kwargs)

@@ -7,6 +7,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -84,24 +85,26 @@ class PrivateRedis:
             self.process = None
 
 
+SERVE_LOG = "STANDING_TEST_SERVE_LOG"  # in the env `serve` yields: the file the server's log goes to
+
+
 @contextmanager
 def serve(database_url: str, **env_extra: str) -> Iterator[tuple[str, dict[str, str]]]:
+    """`standing serve` on a free port; its stderr (JSON log lines) goes to a file, so it can never block on a
+    full pipe, and `env[SERVE_LOG]` names it."""
     port = free_port()
     env = {**os.environ, "STANDING_DATABASE_URL": database_url, **env_extra}
     if not env_extra.get("STANDING_REDIS_URL"):
         env.pop("STANDING_REDIS_URL", None)
+    log = tempfile.NamedTemporaryFile(prefix="standing-serve-", suffix=".log", delete=False)
+    env[SERVE_LOG] = log.name
     server = subprocess.Popen(
-        STANDING + ["serve", "--port", str(port)],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
+        STANDING + ["serve", "--port", str(port)], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log
     )
     base = f"http://127.0.0.1:{port}"
 
     def healthy() -> bool:
-        assert server.poll() is None, server.stderr.read() if server.stderr else "server exited"
+        assert server.poll() is None, Path(log.name).read_text(errors="replace")
         try:
             return httpx.get(f"{base}/healthz", timeout=1).status_code == 200
         except httpx.TransportError:
@@ -113,6 +116,7 @@ def serve(database_url: str, **env_extra: str) -> Iterator[tuple[str, dict[str, 
     finally:
         server.terminate()
         server.wait(timeout=10)
+        log.close()
 
 
 def cli(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:

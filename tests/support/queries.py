@@ -16,6 +16,17 @@ PAGE = """query($first: Int!) { participants(first: $first) { edges { node {
 } } pageInfo { hasNextPage endCursor } } }"""
 VIEWER = "{ viewer { role } }"
 SEND_REMINDER = 'mutation($id: ID!) { sendReminder(input: {participantId: $id, reason: "r"}) { __typename } }'
+# The request-cost attacks of the Security issue: a 1 KB document whose fragments double at every level,
+# and a thousand aliases of a page of participants.
+ALIASES = "{ " + " ".join(f"a{i}: participants(first: 100) {{ edges {{ cursor }} }}" for i in range(1000)) + " }"
+
+
+def fragment_bomb(levels: int) -> str:
+    fragments = ["fragment F0 on Query { viewer { role } }"]
+    fragments += [f"fragment F{i} on Query {{ ...F{i - 1} ...F{i - 1} }}" for i in range(1, levels + 1)]
+    return f"query {{ ...F{levels} }} " + " ".join(fragments)
+
+
 ISSUE_NOTICE = 'mutation($id: ID!) { issueNotice(input: {participantId: $id, reason: "r"}) { __typename } }'
 
 
