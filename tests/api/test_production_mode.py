@@ -351,3 +351,27 @@ async def test_typed_user_errors_stay_data_in_production(prod, world, clock, fie
     assert result["message"] and result["message"] != MASKED
     assert {k: result[k] for k in expected} == expected
     assert await TransitionRecord.all().count() == 0
+
+
+# --- suggestions and masking ------------------------------------------------------------------------
+
+BAIT = [
+    "{ viewr { role } }",
+    '{ participant(id: "1") { displayNam } }',
+    "{ participants(rol: MENTOR) { edges { cursor } } }",
+    "{ directory(role: MENTR) { id } }",
+]
+
+
+@pytest.mark.parametrize("query", BAIT)
+async def test_production_never_suggests_names(prod, gql, world, query):
+    quiet = messages(await prod.execute(query, token=world.admin))
+    assert quiet and not any("Did you mean" in m for m in quiet), quiet
+    assert any("Did you mean" in m for m in messages(await gql.execute(query, token=world.admin)))
+
+
+async def test_a_wrong_variable_type_is_explained_not_masked_in_production(prod, world):
+    body = await prod.execute(
+        "query($n: Int!) { directory(role: MENTOR, first: $n) { id } }", {"n": "ten"}, token=world.admin
+    )
+    assert messages(body) == ["Variable '$n' has invalid value: Int cannot represent non-integer value: 'ten'"]
