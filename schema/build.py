@@ -19,6 +19,7 @@ from strawberry.schema.name_converter import NameConverter
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from schema.badge_policy import BadgePolicyMutations, BadgePolicyQueries
+from schema.cases import CaseMutations, CaseQueries
 from schema.compiled import CompiledCompletion
 from schema.limits import MAX_TOKENS, BoundedValidation
 from schema.mutations.activity import ActivityMutations, LeaveMutations
@@ -97,6 +98,7 @@ def build_schema(*, production: bool = False) -> strawberry.Schema:
                 LeaveMutations,
                 WebhookMutations,
                 BadgePolicyMutations,
+                CaseMutations,
             ),
             {},
         )
@@ -110,13 +112,13 @@ def build_schema(*, production: bool = False) -> strawberry.Schema:
     ]
     if production:
         extensions += [DisableIntrospection, lambda: MaskErrors(should_mask_error=_mask)]
-    query = strawberry.type(type("Query", (Query, WebhookQueries, BadgePolicyQueries), {}))
+    query = strawberry.type(type("Query", (Query, WebhookQueries, BadgePolicyQueries, CaseQueries), {}))
     return StandingSchema(
         query=query,
         mutation=mutation,
         subscription=Subscription,
         extensions=extensions,
-        execution_context_class=StandingExecutionContext,
+        execution_context_class=QuietExecutionContext if production else StandingExecutionContext,
         config=StrawberryConfig(name_converter=CachedNameConverter()),
     )
 

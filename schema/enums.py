@@ -9,6 +9,8 @@ import strawberry
 
 from domain import models
 from domain.access import principals
+from domain.cases.decisions import Outcome, ReporterSummary
+from domain.cases.machine import CaseMachine
 from domain.kernel import actors, roles
 from domain.standing.machines import all_event_ids, all_state_ids
 
@@ -22,12 +24,20 @@ def _from_ids(name: str, ids: list[str], description: str) -> type[Enum]:
 if TYPE_CHECKING:  # built at import time from the machines; to a type checker they are plain enums
     StandingState = Enum
     StandingEvent = Enum
+    CaseState = Enum
+    CaseEvent = Enum
 else:
     StandingState = _from_ids(
         "StandingState", all_state_ids(), "Every state of the mentor and protégé standing machines."
     )
     StandingEvent = _from_ids(
         "StandingEvent", all_event_ids(), "Every event of the mentor and protégé standing machines."
+    )
+    CaseState = _from_ids("CaseState", CaseMachine.state_ids(), "Every state of the case machine.")
+    CaseEvent = _from_ids(
+        "CaseEvent",
+        [*CaseMachine.event_ids(), "open", "assign", "report", "disclose_reporter"],
+        "Every step of a case: its machine's events, and the steps that leave its state as it is.",
     )
 
 # strawberry.enum registers the domain's own enum classes, which the schema then uses as they are.
@@ -38,6 +48,10 @@ strawberry.enum(models.GoalStatus, description="Where a SMART goal stands.")
 strawberry.enum(models.SessionStatus, description="A session is booked, then ends one of four ways.")
 strawberry.enum(models.Absentee, description="Who did not show.")
 strawberry.enum(models.CommunityEventKind, description="Community events a mentor attends.")
+strawberry.enum(models.ConcernCategory, description="What a concern is about, tied to the sections of the Code.")
+strawberry.enum(models.ReporterKind, description="Who reported a concern.")
+strawberry.enum(Outcome, name="CaseOutcome", description="How a case was decided.")
+strawberry.enum(ReporterSummary, description="What reporters are told once their case is decided.")
 Role = roles.Role
 ActorKind = actors.ActorKind
 TokenRole = principals.TokenRole
@@ -45,3 +59,6 @@ GoalStatus = models.GoalStatus
 SessionStatus = models.SessionStatus
 Absentee = models.Absentee
 CommunityEventKind = models.CommunityEventKind
+ConcernCategory = models.ConcernCategory
+ReporterKind = models.ReporterKind
+CaseOutcome = Outcome

@@ -6,7 +6,7 @@ import strawberry
 from graphql import GraphQLError
 
 from domain.kernel import rejections
-from schema.enums import StandingEvent, StandingState
+from schema.enums import CaseEvent, CaseState, StandingEvent, StandingState
 
 
 class AuthError(GraphQLError):
@@ -58,7 +58,15 @@ class NotPermittedError(UserError):
     """Well-formed input that a rule of the Code forbids."""
 
 
-def to_graphql(rejection: rejections.Rejection | rejections.NotPermitted) -> UserError:
+@strawberry.type(description="The case machine refused the step; `reasons` are the refusing guards' words.")
+class CaseStepNotAllowedError(UserError):
+    state: CaseState
+    event: CaseEvent
+    allowed_events: list[CaseEvent]
+    reasons: list[str]
+
+
+def to_graphql(rejection: rejections.AnyRejection) -> UserError:
     match rejection:
         case rejections.NotFound(entity=entity, id=id_):
             return NotFoundError(message=rejection.message, entity=entity, id=strawberry.ID(id_))
@@ -80,4 +88,12 @@ def to_graphql(rejection: rejections.Rejection | rejections.NotPermitted) -> Use
             return InvalidInputError(message=rejection.message, field=field_name)
         case rejections.NotPermitted():
             return NotPermittedError(message=rejection.message)
+        case rejections.StepNotAllowed(machine="case"):
+            return CaseStepNotAllowedError(
+                message=rejection.message,
+                state=CaseState(rejection.state),
+                event=CaseEvent(rejection.event),
+                allowed_events=[CaseEvent(e) for e in rejection.allowed_events],
+                reasons=rejection.reasons,
+            )
     raise TypeError(f"unknown rejection {rejection!r}")

@@ -10,8 +10,16 @@ import strawberry
 from strawberry.types import Info
 
 from domain.access.principals import TokenRole
-from domain.events.outbox import BADGE_CHANGED, NUDGE_CREATED, STANDING_CHANGED, as_message, events_after, latest_id
-from schema.context import principal_of
+from domain.events.outbox import (
+    BADGE_CHANGED,
+    CASE_EVENT_TYPES,
+    NUDGE_CREATED,
+    STANDING_CHANGED,
+    as_message,
+    events_after,
+    latest_id,
+)
+from schema.context import admin_of, principal_of
 from schema.errors import AuthError, InputError
 from schema.ids import parse_participant_id
 from workers.realtime import RESYNC, Broadcaster
@@ -132,7 +140,7 @@ async def _changes(
     organization_id: strawberry.ID | None,
     participant_id: strawberry.ID | None,
     after: strawberry.ID | None,
-    event_type: str,
+    event_types: tuple[str, ...],
 ) -> AsyncGenerator[ChangeEvent, None]:
     """One type of event in the caller's scope, replayed from `after`, then live."""
     org, participant = _scope(info, organization_id, participant_id)
@@ -142,7 +150,11 @@ async def _changes(
         raise AuthError("TOO_MANY_SUBSCRIPTIONS", str(refused)) from None
     try:
         async for event in stream(
-            _broadcaster(info), organization_id=org, participant_id=participant, types=[event_type], after=_after(after)
+            _broadcaster(info),
+            organization_id=org,
+            participant_id=participant,
+            types=list(event_types),
+            after=_after(after),
         ):
             yield ChangeEvent.from_message(event)
     finally:
@@ -162,7 +174,7 @@ class Subscription:
         participant_id: strawberry.ID | None = None,
         after: strawberry.ID | None = None,
     ) -> AsyncGenerator[ChangeEvent, None]:
-        async for event in _changes(info, organization_id, participant_id, after, STANDING_CHANGED):
+        async for event in _changes(info, organization_id, participant_id, after, (STANDING_CHANGED,)):
             yield event
 
     @strawberry.subscription(description="Badge awards and revocations, replayed from `after`, then live.")
@@ -173,7 +185,7 @@ class Subscription:
         participant_id: strawberry.ID | None = None,
         after: strawberry.ID | None = None,
     ) -> AsyncGenerator[ChangeEvent, None]:
-        async for event in _changes(info, organization_id, participant_id, after, BADGE_CHANGED):
+        async for event in _changes(info, organization_id, participant_id, after, (BADGE_CHANGED,)):
             yield event
 
     @strawberry.subscription(description="Nudges, replayed from `after`, then live.")
@@ -184,5 +196,16 @@ class Subscription:
         participant_id: strawberry.ID | None = None,
         after: strawberry.ID | None = None,
     ) -> AsyncGenerator[ChangeEvent, None]:
-        async for event in _changes(info, organization_id, participant_id, after, NUDGE_CREATED):
+        async for event in _changes(info, organization_id, participant_id, after, (NUDGE_CREATED,)):
+            yield event
+
+    @strawberry.subscription(
+        description="Cases opened, assigned, decided, closed and overdue (admins only), "
+        "replayed from `after`, then live. No reporter, no note text."
+    )
+    async def case_changed(
+        self, info: Info, participant_id: strawberry.ID | None = None, after: strawberry.ID | None = None
+    ) -> AsyncGenerator[ChangeEvent, None]:
+        admin_of(info)
+        async for event in _changes(info, None, participant_id, after, CASE_EVENT_TYPES):
             yield event

@@ -23,7 +23,15 @@ class Principal:
     token_id: int
     role: TokenRole
     organization_id: int
-    participant_id: int | None = None
+    participant_id: int | None = None  # a participant token acts as, and sees only, this participant
+    # The participant an admin token's holder also is (an admin who mentors): they are a party to any case
+    # about themselves, so they may neither be assigned to it nor decide it.
+    admin_person_id: int | None = None
+
+    @property
+    def person_id(self) -> int | None:
+        """The participant behind this token, whatever its role."""
+        return self.participant_id if self.role is TokenRole.PARTICIPANT else self.admin_person_id
 
     @property
     def actor(self) -> Actor:

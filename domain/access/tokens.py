@@ -37,8 +37,8 @@ async def create_token(
 ) -> IssuedToken | InvalidInput | NotFound:
     if role is TokenRole.PARTICIPANT and participant_id is None:
         return InvalidInput("participant", "a participant token needs the participant it acts for")
-    if role is not TokenRole.PARTICIPANT and participant_id is not None:
-        return InvalidInput("participant", "only participant tokens name a participant")
+    if role is TokenRole.PARTNER and participant_id is not None:
+        return InvalidInput("participant", "a partner token acts for the platform, never for a participant")
     if (
         participant_id is not None
         and not await Participant.filter(id=participant_id, organization_id=organization.id).exists()
@@ -126,7 +126,12 @@ async def authenticate(secret: str) -> Principal | None:
     if not tokens:
         return None
     token_id, role, organization_id, participant_id = tokens[0]
-    principal = Principal(token_id, TokenRole(role), organization_id, participant_id)
+    kind = TokenRole(role)
+    principal = (
+        Principal(token_id, kind, organization_id, admin_person_id=participant_id)
+        if kind is TokenRole.ADMIN
+        else Principal(token_id, kind, organization_id, participant_id)
+    )
     TOKENS.put(secret_hash, principal)
     return principal
 

@@ -33,9 +33,9 @@ from domain.activity.sessions import (
     submit_session_feedback,
     submit_session_note,
 )
-from domain.infra.db import in_fresh_transaction
+from domain.infra.db import Refused, atomically
 from domain.kernel.clock import Clock
-from domain.kernel.rejections import ActivityRejection, InvalidInput, NotFound, NotPermitted
+from domain.kernel.rejections import InvalidInput, NotFound, NotPermitted
 
 ActivityCommand = (
     CreateGoal
@@ -70,13 +70,6 @@ HANDLERS: dict[type, Handler] = {
 REJECTIONS = (NotFound, InvalidInput, NotPermitted)
 
 
-class _Refused(Exception):
-    """Rolls the transaction back when a handler refuses, whatever it had read or locked."""
-
-    def __init__(self, rejection: ActivityRejection) -> None:
-        self.rejection = rejection
-
-
 async def record_activity(acting: Acting, command: ActivityCommand, *, clock: Clock, evaluate: bool = True) -> Any:
     """The stored row, or a typed rejection. `evaluate=False` leaves badges to a later bulk evaluation
     (`standing import` and the demo evaluate once, at the end)."""
@@ -85,11 +78,8 @@ async def record_activity(acting: Acting, command: ActivityCommand, *, clock: Cl
     async def record(conn: Any) -> Any:
         row = await handler(acting, command, clock)
         if isinstance(row, REJECTIONS):
-            raise _Refused(row)
+            raise Refused(row)  # nothing it read or locked outlives the refusal
         await after_activity(row, clock, evaluate=evaluate)
         return row
 
-    try:
-        return await in_fresh_transaction(record)
-    except _Refused as refused:
-        return refused.rejection
+    return await atomically(record)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from domain.activity.windows import feedback_nudge, notes_lapse, notes_nudge, response_nudge
+from domain.cases.stages import stage_overdue
 from domain.deadlines.firing import DeadlineRule
 from domain.models import DeadlineKind
 from domain.standing.rules.inactivity import inactivity_warning
@@ -19,4 +20,14 @@ DEADLINE_RULES: dict[DeadlineKind, DeadlineRule] = {
     DeadlineKind.RESPONSE_NUDGE: response_nudge,
     DeadlineKind.NOTES_NUDGE: notes_nudge,
     DeadlineKind.FEEDBACK_NUDGE: feedback_nudge,
+    DeadlineKind.CASE_ACKNOWLEDGE: stage_overdue,
+    DeadlineKind.CASE_TRIAGE: stage_overdue,
+    DeadlineKind.CASE_DECIDE: stage_overdue,
+}
+
+# A participant's excused leave pauses their own clocks; a case about them keeps the admins' clock running.
+PAUSED_BY_LEAVE = frozenset(DEADLINE_RULES) - {
+    DeadlineKind.CASE_ACKNOWLEDGE,
+    DeadlineKind.CASE_TRIAGE,
+    DeadlineKind.CASE_DECIDE,
 }

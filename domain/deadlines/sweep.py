@@ -13,7 +13,7 @@ from datetime import datetime
 
 from domain.deadlines.firing import Firing
 from domain.deadlines.leave import paused_due_at
-from domain.deadlines.registry import DEADLINE_RULES
+from domain.deadlines.registry import DEADLINE_RULES, PAUSED_BY_LEAVE
 from domain.deadlines.schedule import due, mark_fired, postpone
 from domain.infra.db import in_fresh_transaction
 from domain.infra.observe import DEADLINE_FIRED, SWEEP, observe
@@ -67,7 +67,11 @@ async def fire(deadline: Deadline, now: datetime, *, dry_run: bool = False) -> F
 
 async def _decide(deadline: Deadline, now: datetime, *, dry_run: bool, conn=None) -> Fired | None:
     participant = await Participant.get(id=deadline.participant_id)
-    due_at = await paused_due_at(participant.id, deadline.armed_at, deadline.base_due_at)
+    due_at = (
+        await paused_due_at(participant.id, deadline.armed_at, deadline.base_due_at)
+        if deadline.kind in PAUSED_BY_LEAVE
+        else deadline.due_at
+    )
     if due_at > now:  # the clock stood still during excused leave
         if not dry_run and due_at != deadline.due_at:
             await postpone(deadline, due_at)

@@ -26,7 +26,13 @@ OUTBOX_LOCK = 7_411_001  # any constant; names the advisory lock that orders out
 STANDING_CHANGED = "standing.changed"
 BADGE_CHANGED = "badge.changed"
 NUDGE_CREATED = "nudge.created"
-EVENT_TYPES = (STANDING_CHANGED, BADGE_CHANGED, NUDGE_CREATED)
+CASE_OPENED = "case.opened"
+CASE_ASSIGNED = "case.assigned"
+CASE_DECIDED = "case.decided"
+CASE_CLOSED = "case.closed"
+CASE_OVERDUE = "case.overdue"  # a case missed a stage deadline: the organization's admins are nudged
+CASE_EVENT_TYPES = (CASE_OPENED, CASE_ASSIGNED, CASE_DECIDED, CASE_CLOSED, CASE_OVERDUE)
+EVENT_TYPES = (STANDING_CHANGED, BADGE_CHANGED, NUDGE_CREATED, *CASE_EVENT_TYPES)
 
 
 @dataclass(frozen=True)

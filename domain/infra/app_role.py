@@ -13,7 +13,16 @@ import re
 import asyncpg
 
 # Every append-only table: the triggers refuse changes, and the application role may only add rows.
-APPEND_ONLY_TABLES = ("transition_log", "badge_policy_change", "outbox_event")
+APPEND_ONLY_TABLES = (
+    "transition_log",
+    "badge_policy_change",
+    "outbox_event",
+    "concern",
+    "case_log",
+    "case_decision",
+    "moderator_note",
+    "session_note_read",
+)
 ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
 

@@ -137,6 +137,22 @@ async def in_fresh_transaction(work: Callable[[Any], Awaitable[T]]) -> T:
     raise AssertionError("unreachable")
 
 
+class Refused(Exception):
+    """Raised inside a use case's transaction to roll all of it back and answer with a typed rejection."""
+
+    def __init__(self, rejection: Any) -> None:
+        super().__init__(getattr(rejection, "message", repr(rejection)))
+        self.rejection = rejection
+
+
+async def atomically(work: Callable[[Any], Awaitable[T]]) -> T | Any:
+    """`work(conn)` in one fresh transaction; a `Refused` raised inside rolls it back and returns its rejection."""
+    try:
+        return await in_fresh_transaction(work)
+    except Refused as refused:
+        return refused.rejection
+
+
 class StatementLog(logging.Handler):
     """The SQL statements Tortoise sends, from its `tortoise.db_client` debug log (tests and bench/api.py)."""
 

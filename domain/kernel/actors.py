@@ -10,6 +10,7 @@ class ActorKind(str, Enum):
     ADMIN = "admin"
     SYSTEM = "system"
     PARTICIPANT = "participant"
+    PARTNER = "partner"  # reports a concern on the platform's behalf; never takes a standing step
 
 
 @dataclass(frozen=True)

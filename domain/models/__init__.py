@@ -5,6 +5,17 @@ Tortoise's SQLite schema editor splits statements on ';'.
 """
 
 from domain.models.badge import BadgeRecord
+from domain.models.case import (
+    AdminNudge,
+    Case,
+    CaseDecision,
+    CaseLogEntry,
+    Concern,
+    ConcernCategory,
+    ModeratorNote,
+    ReporterKind,
+    SessionNoteRead,
+)
 from domain.models.community import CommunityAttendance, CommunityEventKind
 from domain.models.deadline import Deadline, DeadlineKind, ExcusedLeave, Nudge
 from domain.models.goal import Goal, GoalProgress, GoalStatus
@@ -47,4 +58,13 @@ __all__ = [
     "WebhookDelivery",
     "WebhookAttempt",
     "BadgePolicyChange",
+    "Case",
+    "Concern",
+    "ConcernCategory",
+    "ReporterKind",
+    "CaseLogEntry",
+    "CaseDecision",
+    "ModeratorNote",
+    "SessionNoteRead",
+    "AdminNudge",
 ]

@@ -15,6 +15,9 @@ class DeadlineKind(str, Enum):
     NOTES_NUDGE = "notes_nudge"  # 24 hours into the mentor's session-notes window
     NOTES_DUE = "notes_due"  # session notes fall due 48 hours after the session
     FEEDBACK_NUDGE = "feedback_nudge"  # 24 hours after a session without the protégé's feedback
+    CASE_ACKNOWLEDGE = "case_acknowledge"  # a new case is assigned to an admin (24 hours)
+    CASE_TRIAGE = "case_triage"  # a case is triaged (3 days)
+    CASE_DECIDE = "case_decide"  # a case is decided (14 days)
 
 
 class Deadline(Model):

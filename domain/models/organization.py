@@ -13,6 +13,8 @@ class Organization(Model):
     created_at = fields.DatetimeField()
     # Per-organization badge policy values, e.g. {"protege": {"session_attendance": {"threshold": 4}}}.
     policy_overrides = fields.JSONField(null=True)
+    # Per-organization case stage deadlines, e.g. {"triage_days": 2} (domain/cases/policy.py).
+    case_policy = fields.JSONField(null=True)
 
     class Meta:
         table = "organization"

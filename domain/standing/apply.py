@@ -17,7 +17,7 @@ from domain.badges.evaluation import revoke_for_standing
 from domain.events import outbox
 from domain.infra.db import in_fresh_transaction
 from domain.infra.observe import TRANSITION, observe_after_commit
-from domain.kernel.actors import Actor
+from domain.kernel.actors import Actor, ActorKind
 from domain.kernel.clock import Clock
 from domain.kernel.rejections import InvalidInput, NotFound, Rejection, StaleVersion, TransitionNotAllowed
 from domain.kernel.text import evidence_problem, reason_problem
@@ -62,6 +62,8 @@ class _Conflict(Exception):
 
 
 def validate_command(cmd: StandingCommand) -> InvalidInput | None:
+    if cmd.actor.kind is ActorKind.PARTNER:
+        raise ValueError("a partner is never the actor of a standing change")  # a bug in the caller, not input
     if (problem := reason_problem(cmd.reason, required=cmd.actor.is_admin)) is not None:
         return problem
     if (problem := evidence_problem(cmd.evidence)) is not None:

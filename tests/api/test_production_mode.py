@@ -375,3 +375,10 @@ async def test_a_wrong_variable_type_is_explained_not_masked_in_production(prod,
         "query($n: Int!) { directory(role: MENTOR, first: $n) { id } }", {"n": "ten"}, token=world.admin
     )
     assert messages(body) == ["Variable '$n' has invalid value: Int cannot represent non-integer value: 'ten'"]
+
+
+async def test_coercion_errors_suggest_nothing_in_production(prod, gql, world):
+    query = "query($role: Role!) { directory(role: $role) { id } }"
+    quiet = messages(await prod.execute(query, {"role": "MENTR"}, token=world.admin))
+    assert quiet and not any("Did you mean" in m for m in quiet), quiet
+    assert any("Did you mean" in m for m in messages(await gql.execute(query, {"role": "MENTR"}, token=world.admin)))

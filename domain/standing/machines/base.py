@@ -60,7 +60,7 @@ class StandingMachine(StateMachine):
 
     def by_admin_or_system(self, ctx: TransitionContext) -> bool:
         """a participant's own activity never takes a punitive step"""
-        return ctx.actor.kind is not ActorKind.PARTICIPANT
+        return ctx.actor.kind in (ActorKind.ADMIN, ActorKind.SYSTEM)
 
     @classmethod
     def state_ids(cls) -> list[str]:
