@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST := $(BIN)/pytest -W error::RuntimeWarning
 
-.PHONY: install run test lint test-sqlite test-postgres schema docs clean
+.PHONY: install run test lint fmt test-sqlite test-postgres schema docs clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,6 +25,10 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+
+fmt: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
 
 test-sqlite: install
 	STANDING_TEST_DATABASE=sqlite $(PYTEST)

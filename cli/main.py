@@ -344,8 +344,12 @@ def build_parser() -> argparse.ArgumentParser:
     create = token_commands.add_parser("create", help="create a token; the secret is printed alone on the last line")
     create.add_argument("--role", required=True, choices=[r.value for r in TokenRole])
     create.add_argument("--org", required=True, help="organization slug; created if it does not exist yet")
-    create.add_argument("--participant", type=int, help="participant tokens: the participant it acts for; admin "
-                        "tokens: the participant the admin also is (never assigned to cases about themselves)")
+    create.add_argument(
+        "--participant",
+        type=int,
+        help="participant tokens: the participant it acts for; admin "
+        "tokens: the participant the admin also is (never assigned to cases about themselves)",
+    )
     create.add_argument("--label", default="", help="a note saying who or what holds the token")
     create.set_defaults(run=cmd_token_create)
     token_commands.add_parser("list", help="list tokens (never their secrets)").set_defaults(run=cmd_token_list)

@@ -117,7 +117,9 @@ class ConcernEvidence:
 
     @classmethod
     def from_json(cls, value: dict[str, Any]) -> ConcernEvidence:
-        ids = {kind: [strawberry.ID(str(i)) for i in found] for kind, found in Evidence.from_json(value).as_json().items()}
+        ids = {
+            kind: [strawberry.ID(str(i)) for i in found] for kind, found in Evidence.from_json(value).as_json().items()
+        }
         return cls(session_ids=ids["sessions"], message_ids=ids["messages"], note_ids=ids["notes"])
 
 
