@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import contextvars
 import logging
+from datetime import date
 
 from domain.badges.evaluation import evaluate_everyone as nightly_badges
 from domain.deadlines.schedule import on_scheduled
@@ -29,6 +30,7 @@ class EmbeddedScheduler:
         self._tasks: set[asyncio.Task] = set()
         self._loop_task: asyncio.Task | None = None
         self._unregister = lambda: None
+        self._evaluated_on: date | None = None
 
     async def start(self) -> None:
         self._unregister = on_scheduled(self._arm)
@@ -67,16 +69,20 @@ class EmbeddedScheduler:
             if deadline is not None and deadline.due_at > self.clock.now():
                 await self._arm(deadline)  # woke early or was postponed: wait for the new due time
 
+    async def sweep_once(self) -> None:
+        """One round of what the worker's crons do: fire what is due, retry webhooks, and once a day evaluate
+        every organization's badges."""
+        await sweep(self.clock)
+        await deliver_due(self.clock)  # webhook retries, in embedded mode
+        today = self.clock.now().date()
+        if self._evaluated_on != today:  # the worker's nightly badge run, once a day here
+            await nightly_badges(self.clock)
+            self._evaluated_on = today
+
     async def _sweep_forever(self) -> None:
-        evaluated_on = None
         while True:
             try:
-                await sweep(self.clock)
-                await deliver_due(self.clock)  # webhook retries, in embedded mode
-                today = self.clock.now().date()
-                if evaluated_on != today:  # the worker's nightly badge run, once a day here
-                    await nightly_badges(self.clock)
-                    evaluated_on = today
+                await self.sweep_once()
             except Exception:
                 log.exception("embedded sweep failed")
             await asyncio.sleep(self.interval)

@@ -52,3 +52,44 @@ def test_a_cross_origin_browser_is_refused_unless_allowed(database_url):
             ws.send_json({"type": "connection_init", "payload": {}})
             with pytest.raises(WebSocketDisconnect):
                 ws.receive_json()
+
+
+@pytest.fixture
+def partner_and_admin(database_url: str) -> tuple[str, str]:
+    import asyncio
+
+    from domain.access.principals import TokenRole
+    from domain.infra import db
+    from domain.kernel.clock import FixedClock
+    from tests.support.world import issue
+
+    async def make() -> tuple[str, str]:
+        await db.connect(database_url)
+        try:
+            return (
+                await issue("demo", TokenRole.PARTNER, FixedClock()),
+                await issue("demo", TokenRole.ADMIN, FixedClock()),
+            )
+        finally:
+            await db.disconnect()
+
+    return asyncio.run(make())
+
+
+def test_only_admins_may_subscribe_to_case_changes(partner_and_admin, client):
+    partner, admin = partner_and_admin
+    for token, allowed in ((partner, False), (admin, True)):
+        with client.websocket_connect("/graphql", subprotocols=[PROTOCOL]) as ws:
+            ws.send_json({"type": "connection_init", "payload": {"authorization": f"Bearer {token}"}})
+            assert ws.receive_json() == {"type": "connection_ack"}
+            ws.send_json(
+                {"id": "1", "type": "subscribe", "payload": {"query": "subscription { caseChanged { cursor } }"}}
+            )
+            if allowed:
+                ws.send_json({"type": "ping"})
+                assert ws.receive_json()["type"] == "pong"  # subscribed, and quiet: no case has changed
+            else:
+                message = ws.receive_json()
+                assert (
+                    message["type"] == "next" and message["payload"]["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+                )

@@ -22,16 +22,39 @@ from tests.support.live import ROOT
 @pytest.fixture
 async def logged(world, clock):
     """One row in each append-only table."""
+    from domain.activity.acting import Acting
     from domain.badges.overrides import set_badge_overrides
+    from domain.cases.decisions import DecideCase, Outcome, decide_case
+    from domain.cases.handling import CaseActor, step_case
+    from domain.cases.notes import add_moderator_note, open_session_note
+    from domain.cases.reporting import ConcernReport, Evidence, Reporter, report_concern
+    from domain.models import ConcernCategory, ReporterKind, SessionNote
+    from tests.support.activity import attended_session, goal_for
 
     await apply_event(StandingCommand(world.mentor.id, "issue_notice", Actor.admin(1), "late"), clock=clock)
-    await set_badge_overrides(
-        world.org_id,
-        {"protege": {"session_attendance": {"threshold": 4}}},
-        reason="ours",
-        actor=Actor.admin(1),
+    overrides = {"protege": {"session_attendance": {"threshold": 4}}}
+    await set_badge_overrides(world.org_id, overrides, reason="ours", actor=Actor.admin(1), clock=clock)
+    acting = Acting(world.org_id)
+    goal = await goal_for(acting, world.protege, world.mentor, clock)
+    session = await attended_session(acting, world.mentor, world.protege, goal, clock)
+    report = ConcernReport(world.mentor.id, ConcernCategory.OTHER, "Mentor Code 3", "late", Evidence((session.id,)))
+    filed = await report_concern(Reporter(ReporterKind.ADMIN, 1, world.org_id), report, clock=clock)
+    handler = CaseActor(Actor.admin(99), 99, world.org_id)  # not the reporting token: not a party
+    await step_case(filed.case.id, "triage", by=handler, reason="r", clock=clock)
+    await decide_case(DecideCase(filed.case.id, Outcome.GUIDANCE, "talked"), by=handler, clock=clock)
+    await add_moderator_note(
+        organization_id=world.org_id, author=handler.actor, body="note", clock=clock, case_id=filed.case.id
+    )
+    note = await SessionNote.get(session_id=session.id)
+    opened = await open_session_note(
+        organization_id=world.org_id,
+        reader=handler.actor,
+        note_id=note.id,
+        case_id=filed.case.id,
+        reason="cited",
         clock=clock,
     )
+    assert type(opened).__name__ == "OpenedNote", opened
 
 
 def _sqlite_path(url: str) -> str:
