@@ -63,8 +63,11 @@ class BadgePerks:
 
 @strawberry.type
 class Badge:
-    status: str = strawberry.field(description="none, awarded or revoked (the badge machine's state).")
+    status: str = strawberry.field(description="none, awarded, at_risk or revoked (the badge machine's state).")
     since: datetime | None
+    cure_by: datetime | None = strawberry.field(
+        description="While at risk: meet every criterion again by this time to keep the badge, or it is revoked."
+    )
     policy_version: str | None
     evaluated_at: datetime | None
     criteria: list[BadgeCriterion]
@@ -81,6 +84,7 @@ class Badge:
         return cls(
             status=state,
             since=record.since if record else None,
+            cure_by=record.cure_by if record else None,
             policy_version=record.policy_version if record else None,
             evaluated_at=record.evaluated_at if record else None,
             criteria=[BadgeCriterion.from_evidence(item) for item in evidence],
@@ -103,5 +107,5 @@ class Badge:
     )
     async def advice(self, info: Info) -> list[BadgeAdvice]:
         policy = await policy_for(self.participant.organization_id, Role(self.participant.role))
-        found = await advise(self.participant.id, policy, self.evidence, info.context.clock.now())
+        found = await advise(self.participant.id, policy, self.evidence, info.context.clock.now(), self.cure_by)
         return [BadgeAdvice(criterion=a.criterion, message=a.message, due_by=a.due_by) for a in found]

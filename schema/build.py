@@ -18,13 +18,16 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.schema.name_converter import NameConverter
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
+from schema.appeals import AppealMutations, AppealQueries
 from schema.badge_policy import BadgePolicyMutations, BadgePolicyQueries
 from schema.cases import CaseMutations, CaseQueries
 from schema.compiled import CompiledCompletion
 from schema.limits import MAX_TOKENS, BoundedValidation
+from schema.locks import LockMutations, LockQueries
 from schema.mutations.activity import ActivityMutations, LeaveMutations
 from schema.mutations.participants import ParticipantMutations
 from schema.mutations.standing import build_transition_mutations
+from schema.notices import NoticeMutations, NoticeQueries
 from schema.queries import Query
 from schema.subscriptions import Subscription
 from schema.webhooks import WebhookMutations, WebhookQueries
@@ -99,6 +102,9 @@ def build_schema(*, production: bool = False) -> strawberry.Schema:
                 WebhookMutations,
                 BadgePolicyMutations,
                 CaseMutations,
+                NoticeMutations,
+                AppealMutations,
+                LockMutations,
             ),
             {},
         )
@@ -112,7 +118,8 @@ def build_schema(*, production: bool = False) -> strawberry.Schema:
     ]
     if production:
         extensions += [DisableIntrospection, lambda: MaskErrors(should_mask_error=_mask)]
-    query = strawberry.type(type("Query", (Query, WebhookQueries, BadgePolicyQueries, CaseQueries), {}))
+    queries = (Query, WebhookQueries, BadgePolicyQueries, CaseQueries, NoticeQueries, AppealQueries, LockQueries)
+    query = strawberry.type(type("Query", queries, {}))
     return StandingSchema(
         query=query,
         mutation=mutation,

@@ -333,11 +333,15 @@ class PrivateSessionNote:
     )
 
 
-@strawberry.type(description="Something the admins should act on: a case stage that was missed.")
+@strawberry.type(
+    description="Something the admins should act on: a case stage that was missed (case_*), or a participant "
+    "to review because an admin's lock over their automation ended (lock_review)."
+)
 class AdminNudge:
     id: strawberry.ID
     kind: str
     case_reference: str | None
+    participant_id: strawberry.ID | None
     message: str
     due_at: datetime
     created_at: datetime
@@ -727,6 +731,7 @@ class CaseQueries:
                 id=strawberry.ID(str(r.id)),
                 kind=r.kind,
                 case_reference=references.get(r.case_id),
+                participant_id=strawberry.ID(str(r.participant_id)) if r.participant_id else None,
                 message=r.message,
                 due_at=r.due_at,
                 created_at=r.created_at,

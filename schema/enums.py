@@ -9,6 +9,7 @@ import strawberry
 
 from domain import models
 from domain.access import principals
+from domain.appeals.machine import AppealMachine
 from domain.cases.decisions import Outcome, ReporterSummary
 from domain.cases.machine import CaseMachine
 from domain.kernel import actors, roles
@@ -26,6 +27,9 @@ if TYPE_CHECKING:  # built at import time from the machines; to a type checker t
     StandingEvent = Enum
     CaseState = Enum
     CaseEvent = Enum
+    AppealState = Enum
+    AppealEvent = Enum
+    TransitionOutcome = Enum
 else:
     StandingState = _from_ids(
         "StandingState", all_state_ids(), "Every state of the mentor and protégé standing machines."
@@ -38,6 +42,17 @@ else:
         "CaseEvent",
         [*CaseMachine.event_ids(), "open", "assign", "report", "disclose_reporter"],
         "Every step of a case: its machine's events, and the steps that leave its state as it is.",
+    )
+    AppealState = _from_ids("AppealState", AppealMachine.state_ids(), "Every state of the appeal machine.")
+    AppealEvent = _from_ids(
+        "AppealEvent",
+        [*AppealMachine.event_ids(), "file"],
+        "Every step of an appeal: filing it, and its machine's events.",
+    )
+    TransitionOutcome = _from_ids(
+        "TransitionOutcome",
+        ["applied", "held"],
+        "APPLIED: the step changed standing. HELD: automation would have taken it, and a lock or an open appeal held it.",
     )
 
 # strawberry.enum registers the domain's own enum classes, which the schema then uses as they are.

@@ -6,7 +6,7 @@ import strawberry
 from graphql import GraphQLError
 
 from domain.kernel import rejections
-from schema.enums import CaseEvent, CaseState, StandingEvent, StandingState
+from schema.enums import AppealEvent, AppealState, CaseEvent, CaseState, StandingEvent, StandingState
 
 
 class AuthError(GraphQLError):
@@ -66,6 +66,14 @@ class CaseStepNotAllowedError(UserError):
     reasons: list[str]
 
 
+@strawberry.type(description="The appeal machine refused the step; `reasons` are the refusing guards' words.")
+class AppealStepNotAllowedError(UserError):
+    state: AppealState
+    event: AppealEvent
+    allowed_events: list[AppealEvent]
+    reasons: list[str]
+
+
 def to_graphql(rejection: rejections.AnyRejection) -> UserError:
     match rejection:
         case rejections.NotFound(entity=entity, id=id_):
@@ -94,6 +102,14 @@ def to_graphql(rejection: rejections.AnyRejection) -> UserError:
                 state=CaseState(rejection.state),
                 event=CaseEvent(rejection.event),
                 allowed_events=[CaseEvent(e) for e in rejection.allowed_events],
+                reasons=rejection.reasons,
+            )
+        case rejections.StepNotAllowed(machine="appeal"):
+            return AppealStepNotAllowedError(
+                message=rejection.message,
+                state=AppealState(rejection.state),
+                event=AppealEvent(rejection.event),
+                allowed_events=[AppealEvent(e) for e in rejection.allowed_events],
                 reasons=rejection.reasons,
             )
     raise TypeError(f"unknown rejection {rejection!r}")

@@ -51,10 +51,11 @@ class BadgeSummary:
     policy_version: str
     evaluated_at: datetime
     certificate_code: str | None
+    cure_by: datetime | None
     criteria: tuple = ()
 
 
-SUMMARY_FIELDS = ("participant_id", "state", "since", "policy_version", "evaluated_at", "certificate_code")
+SUMMARY_FIELDS = ("participant_id", "state", "since", "policy_version", "evaluated_at", "certificate_code", "cure_by")
 
 
 async def load_badge_summaries(participant_ids: list[int]) -> list[BadgeSummary | None]:

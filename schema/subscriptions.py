@@ -40,6 +40,7 @@ class ChangeEvent:
     from_state: str | None
     to_state: str | None
     reason_code: str
+    ref: str | None = strawberry.field(description='What else it is about, e.g. "notice:12" or "case:CASE-7Q2M-9K4D".')
     occurred_at: datetime
 
     @classmethod
@@ -54,6 +55,7 @@ class ChangeEvent:
             from_state=m["from_state"],
             to_state=m["to_state"],
             reason_code=m["reason_code"],
+            ref=m.get("ref"),
             occurred_at=datetime.fromisoformat(m["occurred_at"]),
         )
 

@@ -7,7 +7,7 @@ import inspect
 import re
 from collections.abc import Iterable
 from datetime import datetime
-from typing import cast
+from typing import TYPE_CHECKING, Annotated, cast
 
 import strawberry
 from strawberry import relay
@@ -28,10 +28,13 @@ from domain.standing.apply import allowed_events
 from domain.standing.machines import machine_name
 from schema.badge_types import Badge
 from schema.context import principal_of
-from schema.enums import ActorKind, Role, StandingEvent, StandingState, TokenRole
+from schema.enums import ActorKind, Role, StandingEvent, StandingState, TokenRole, TransitionOutcome
 from schema.errors import InputError
 from schema.ids import parse_database_id
 from schema.loaders import BadgeSummary, load_badge_summaries, load_badges
+
+if TYPE_CHECKING:
+    from schema.appeals import Appeal
 
 MAX_PAGE = 100
 
@@ -68,6 +71,35 @@ class TransitionEntry:
     evidence: JSON = strawberry.field(description="What the decision rested on; empty for partners.")
     policy_version: str
     occurred_at: datetime
+    outcome: TransitionOutcome = strawberry.field(
+        description="APPLIED, or HELD: automation would have taken the step and a lock or an open appeal held it."
+    )
+    overrules: strawberry.ID | None = strawberry.field(
+        description="The step this one overrules: an appeal's reversal or reduction points at the step appealed."
+    )
+    row: strawberry.Private[TransitionRecord]
+    for_partner: strawberry.Private[bool]
+
+    @strawberry.field(description="Until when this step may be appealed; null for a step that cannot be.")
+    def appealable_until(self) -> datetime | None:
+        from domain.appeals.filing import appealable, appealable_until
+
+        return appealable_until(self.row) if appealable(self.row) else None
+
+    @strawberry.field(description="The appeal of this step, if one was filed. Partners never see appeals.")
+    async def appeal(self) -> Annotated[Appeal, strawberry.lazy("schema.appeals")] | None:
+        from domain.models import Appeal as AppealRow
+        from schema.appeals import Appeal
+
+        if self.for_partner:
+            return None
+        row = await AppealRow.filter(transition_id=self.row.id).first()
+        return Appeal.from_row(row) if row else None
+
+    @strawberry.field(description="The later step that overruled this one (an appeal's reversal), if any.")
+    async def overruled_by(self) -> strawberry.ID | None:
+        later = await TransitionRecord.filter(overrules=self.row.id).order_by("id").first()
+        return strawberry.ID(str(later.id)) if later else None
 
     @classmethod
     def from_row(cls, row: TransitionRecord, *, for_partner: bool = False) -> TransitionEntry:
@@ -84,6 +116,10 @@ class TransitionEntry:
             evidence={} if for_partner else row.evidence,
             policy_version=row.policy_version,
             occurred_at=row.occurred_at,
+            outcome=TransitionOutcome(row.outcome),
+            overrules=strawberry.ID(str(row.overrules)) if row.overrules else None,
+            row=row,
+            for_partner=for_partner,
         )
 
 

@@ -115,3 +115,29 @@ def sql_counter() -> Iterator[StatementLog]:
     """The statements Tortoise sends during the test."""
     with logging_statements() as log:
         yield log
+
+
+@pytest.fixture(params=["worker", "embedded"])
+async def fire(request, clock: FixedClock):
+    """Fire what is due the way one of the two modes does: a real arq worker's sweep job in burst mode, or,
+    without Redis, the embedded scheduler's sweep."""
+    from tests.support.redis import connect_redis, run_worker
+    from workers.embedded import EmbeddedScheduler
+
+    if request.param == "embedded":
+        scheduler = EmbeddedScheduler(clock)
+
+        async def embedded() -> None:
+            await scheduler.sweep_once()
+
+        yield embedded
+        return
+    redis = await connect_redis()
+
+    async def worker() -> None:
+        await redis.enqueue_job("sweep_job")
+        await run_worker(redis, clock)
+
+    yield worker
+    await redis.flushdb()
+    await redis.aclose()

@@ -118,7 +118,8 @@ class DemoResult:
                 f"{state} {self.standings.get((role.value, state), 0)}" for state in MACHINES[role].state_ids()
             )
             badges = ", ".join(
-                f"{status} {self.badges.get((role.value, status), 0)}" for status in ("none", "awarded", "revoked")
+                f"{status} {self.badges.get((role.value, status), 0)}"
+                for status in ("none", "awarded", "at_risk", "revoked")
             )
             lines.append(f"  {role.value} standing: {states}; badge: {badges}")
         activity_rows = ", ".join(
@@ -377,6 +378,7 @@ class _Mentor:
     replies_on_time: float = 0.985
     community_every: tuple[int, int] | None = (30, 80)
     lapses_at: datetime | None = None
+    calendar_ends_at: datetime | None = None  # the last day their calendar is kept open
     misses: tuple[datetime, datetime] | None = None  # a stretch in which they miss sessions
     id: int = 0
     weight: float = 3.0
@@ -416,6 +418,7 @@ class _Protege:
     misses_from: datetime | None = None
     misses_left: int = 0
     approve_reminder: bool = True
+    between_goals_from: datetime | None = None  # achieved every goal and has not set the next one yet
     id: int = 0
     mentor: _Mentor | None = None
     goals: dict[int, int] = field(default_factory=dict)  # active goal id -> percent complete
@@ -452,10 +455,16 @@ PROTEGE_STORIES = (
     ("on_leave", 0.015, 1),
     ("newcomer", 0.07, 1),
     ("casual", 0.25, 1),
+    ("between_goals", 0.03, 1),
 )
 MIN_MENTORS = len(MENTOR_SCRIPTS) + 4  # every script, a lapsing and a steady mentor, two exemplary ones
 MIN_PROTEGES = sum(least for _, _, least in PROTEGE_STORIES) + 3
-WEIGHTS = {"exemplary": 3.0, "steady": 2.0, "lapsing": 4.0}  # how many protégés a mentor draws; scripts 1.0
+WEIGHTS = {
+    "exemplary": 3.0,
+    "steady": 2.0,
+    "lapsing": 4.0,
+    "slipping": 4.0,
+}  # how many protégés a mentor draws; scripts 1.0
 
 Action = Callable[[], Awaitable[None]]
 
@@ -598,14 +607,15 @@ class _Simulation:
         rng, n = self.rng, self.size.mentors
         stories = [script for script in MENTOR_SCRIPTS for _ in range(max(1, round(n * 0.015)))]
         lapsing = max(1, round(n * 0.10))
-        steady = max(1, min(round(n * 0.30), n - len(stories) - lapsing - 2))
-        stories += ["lapsing"] * lapsing + ["steady"] * steady
+        slipping = max(1, round(n * 0.04))
+        steady = max(1, min(round(n * 0.30), n - len(stories) - lapsing - slipping - 2))
+        stories += ["lapsing"] * lapsing + ["slipping"] * slipping + ["steady"] * steady
         stories += ["exemplary"] * (n - len(stories))
         rng.shuffle(stories)
         for index, story in enumerate(stories):
             # A quarter of the mentors (and those who will lapse) are there from the start; the rest
             # join over the first six weeks.
-            early = index < max(3, n // 4) or story == "lapsing"
+            early = index < max(3, n // 4) or story in {"lapsing", "slipping"}
             joined = self.start + DAY * (rng.uniform(0, 2) if early else rng.uniform(2, 45))
             self.mentors.append(self.mentor_story(story, self.office(joined)))
 
@@ -628,6 +638,8 @@ class _Simulation:
             mentor.replies_on_time = 0.8 if weakness == "replies" else 0.97
         elif story == "lapsing":  # exemplary, until they stop keeping up
             mentor.lapses_at = self.days_before_end(50, 80)
+        elif story == "slipping":  # exemplary, but lets the calendar run out days before the end: at risk
+            mentor.calendar_ends_at = self.office(self.end - DAY * rng.uniform(3, 8))
         elif story in MENTOR_SCRIPTS:
             mentor.notes_on_time, mentor.replies_on_time, mentor.community_every = 0.8, 0.9, None
             first = self.script(mentor, story)
@@ -735,6 +747,9 @@ class _Simulation:
             p.silent_from = end - DAY * rng.uniform(42, 55)
             if story == "silent_then_reviewed":
                 p.review_at = self.office(p.silent_from + DAY * rng.uniform(30, 36))
+        elif story == "between_goals":  # engaged, until every goal is achieved a few days before the end
+            p.joined = self.start + DAY * rng.uniform(3, 30)
+            p.between_goals_from = self.office(end - DAY * rng.uniform(3, 8))
         elif story == "on_leave":
             p.joined = self.start + DAY * rng.uniform(3, 50)
             leave_start = self.office(end - DAY * rng.uniform(65, 75))
@@ -791,6 +806,8 @@ class _Simulation:
             self.at(p.review_at, partial(self.review, p))
         if p.returns_at:
             self.at(p.returns_at, partial(self.log_progress, p, once=True))
+        if p.between_goals_from:
+            self.at(p.between_goals_from, partial(self.achieve_every_goal, p))
 
     def choose_mentor(self, p: _Protege) -> _Mentor:
         now = self.clock.now()
@@ -822,8 +839,16 @@ class _Simulation:
         if goal:
             p.goals[goal.id] = 0
 
+    async def achieve_every_goal(self, p: _Protege) -> None:
+        """No active goal is left: the badge's first criterion lapses, and the badge is at risk, not gone."""
+        for goal_id in sorted(p.goals):
+            await self.record(SetGoalStatus(goal_id=goal_id, status=GoalStatus.ACHIEVED), "goal_status")
+        p.goals.clear()
+
     async def log_progress(self, p: _Protege, once: bool = False) -> None:
         now = self.clock.now()
+        if p.between_goals_from and now >= p.between_goals_from:
+            return  # between goals: nothing to report progress on
         if p.active(now):
             if not p.goals:
                 await self.new_goal(p)
@@ -991,11 +1016,12 @@ class _Simulation:
         now = self.clock.now()
         if m.lapsed(now):
             return  # a lapsing mentor lets the calendar run out
+        if m.calendar_ends_at and now >= m.calendar_ends_at:
+            return
         if m.visible(now):
             starts = self.office(now + DAY, 8, 9)
-            await self.record(
-                AddAvailability(mentor_id=m.id, starts_at=starts, ends_at=starts + 35 * DAY), "availability"
-            )
+            ends = min(starts + 35 * DAY, m.calendar_ends_at) if m.calendar_ends_at else starts + 35 * DAY
+            await self.record(AddAvailability(mentor_id=m.id, starts_at=starts, ends_at=ends), "availability")
         self.at(now + 28 * DAY, partial(self.open_calendar, m))
 
     async def community(self, m: _Mentor) -> None:

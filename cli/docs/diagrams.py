@@ -1,11 +1,12 @@
 """Mermaid diagrams drawn from the machine classes; the README embeds this text."""
 
+from domain.appeals.machine import AppealMachine
 from domain.badges.machine import BadgeMachine
 from domain.cases.machine import CaseMachine
 from domain.standing.machines import MACHINES
 
 # Every state machine of the Code, in the order the README shows them.
-DIAGRAMED: list[type] = [*MACHINES.values(), BadgeMachine, CaseMachine]
+DIAGRAMED: list[type] = [*MACHINES.values(), BadgeMachine, CaseMachine, AppealMachine]
 
 
 def machines_markdown() -> str:

@@ -8,7 +8,7 @@ presents an unmet criterion as met, and its `due_by` is a future time or absent.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -104,9 +104,29 @@ class CountOverall:
 
 
 async def advise(
+    participant_id: int,
+    policy: BadgePolicy,
+    evidence: list[dict[str, Any]],
+    now: datetime,
+    cure_by: datetime | None = None,
+) -> list[Advice]:
+    """Advice for every criterion of the policy that the latest evidence shows unmet or about to lapse. For an
+    at-risk badge, each unmet criterion is due by the cure date."""
+    advice = await _advise(participant_id, policy, evidence, now)
+    if cure_by is None or cure_by <= now:
+        return advice
+    unmet = {item["key"] for item in evidence if not item["met"]}
+    return [
+        replace(a, message=f"{a.message[:-1]} by {cure_by:%-d %B} to keep the badge.", due_by=cure_by)
+        if a.criterion in unmet
+        else a
+        for a in advice
+    ]
+
+
+async def _advise(
     participant_id: int, policy: BadgePolicy, evidence: list[dict[str, Any]], now: datetime
 ) -> list[Advice]:
-    """Advice for every criterion of the policy that the latest evidence shows unmet or about to lapse."""
     by_key = {item["key"]: item for item in evidence}
     advice: list[Advice] = []
     for criterion in policy.criteria:

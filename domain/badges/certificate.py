@@ -5,6 +5,7 @@ from __future__ import annotations
 from domain.access.principals import Principal
 from domain.access.visibility import can_read
 from domain.badges.certificate_pdf import CertificateContent, render_certificate
+from domain.badges.machine import HELD
 from domain.badges.overrides import policy_for
 from domain.badges.perks import perks_for
 from domain.kernel.roles import Role
@@ -13,7 +14,7 @@ from domain.models import BadgeRecord, Organization, Participant
 
 async def certificate_pdf(code: str, principal: Principal) -> bytes | None:
     """The PDF for a certificate code, or None when it does not exist or the principal may not see it."""
-    record = await BadgeRecord.filter(certificate_code=code, state="awarded").first()
+    record = await BadgeRecord.filter(certificate_code=code, state__in=HELD).first()
     if record is None:
         return None
     participant = await Participant.get(id=record.participant_id)

@@ -1,7 +1,8 @@
 """Evaluating Accountability Badges: measure every criterion, then let the badge machine award or revoke.
 
 `evaluate_badges` serves the nightly whole-population run and the on-demand run after an activity.
-Grants and revocations are logged in the transition log like standing transitions.
+Grants, lapses into risk, cures and revocations are logged in the transition log like standing
+transitions. A lapse starts a cure window (`domain.badges.grace`) rather than taking the badge at once.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from domain.badges.criteria.base import Criterion, Measure
+from domain.badges.grace import cure_window_evidence, schedule_cure
 from domain.badges.machine import decide
 from domain.badges.metrics import Population
 from domain.badges.overrides import policy_for
@@ -147,30 +149,20 @@ def _groups(rows: list[Participant]) -> dict[tuple[int, Role], list[Participant]
 async def _apply(
     policy: BadgePolicy, group: list[Participant], measured: dict[int, list[CriterionResult]], now: datetime
 ) -> list[BadgeChange]:
-    """Write every member's evidence and any award or revocation in bulk, in one transaction."""
-    records = {b.participant_id: b for b in await BadgeRecord.filter(participant_id__in=[p.id for p in group])}
-    changes: list[BadgeChange] = []
-    created: list[BadgeRecord] = []
-    logs: list[TransitionRecord] = []
-    for participant in group:
-        results = measured.get(participant.id, [])
-        eligible = all(r.met for r in results) and participant.standing not in NO_BADGE_STANDINGS[policy.role]
-        record = records.get(participant.id)
-        if record is None:
-            record = BadgeRecord(participant_id=participant.id, state="none", since=now)
-            created.append(record)
-        evidence = [r.as_json() for r in results]
-        record.policy_version, record.evaluated_at, record.criteria = policy.version, now, evidence
-        decision = decide(record.state, eligible)
-        if decision is None:
-            continue
-        event, new_state = decision
-        changes.append(BadgeChange(participant.id, event, record.state, new_state))
-        logs.append(badge_log_row(participant, event, record.state, new_state, evidence, policy.version, now))
-        record.state, record.since = new_state, now
-        if event == "award":
-            record.awarded_at, record.certificate_code = now, secrets.token_hex(8)
+    """Write every member's evidence and any award, lapse, cure or revocation in bulk, in one transaction.
+
+    The badge rows are locked (in participant order, so two evaluations never deadlock) before the machine
+    decides from their states: a concurrent evaluation (the nightly run and a cure deadline, an activity's
+    on-demand run) waits, then decides from what this one wrote, and no change is logged twice."""
     async with transaction() as conn:
+        locked = (
+            BadgeRecord.filter(participant_id__in=[p.id for p in group])
+            .order_by("participant_id")
+            .select_for_update(no_key=True)
+            .using_db(conn)
+        )
+        records = {b.participant_id: b for b in await locked}
+        changes, created, logs, at_risk = _decide_all(policy, group, measured, records, now)
         if created:
             await BadgeRecord.bulk_create(created, using_db=conn, batch_size=500)
         existing = [r for r in records.values()]
@@ -179,6 +171,8 @@ async def _apply(
         if logs:
             await TransitionRecord.bulk_create(logs, using_db=conn, batch_size=500)
             await outbox.record([badge_event_row(log) for log in logs], conn)
+        for record in at_risk:
+            await schedule_cure(record, now, conn)
         for log in logs:
             await observe_after_commit(
                 TRANSITION,
@@ -191,6 +185,48 @@ async def _apply(
     if logs:
         await outbox.announce()
     return changes
+
+
+def _decide_all(
+    policy: BadgePolicy,
+    group: list[Participant],
+    measured: dict[int, list[CriterionResult]],
+    records: dict[int, BadgeRecord],
+    now: datetime,
+) -> tuple[list[BadgeChange], list[BadgeRecord], list[TransitionRecord], list[BadgeRecord]]:
+    """Let the badge machine decide each member's badge: (changes, new records, log rows, badges put at risk)."""
+    changes: list[BadgeChange] = []
+    created: list[BadgeRecord] = []
+    logs: list[TransitionRecord] = []
+    at_risk: list[BadgeRecord] = []
+    for participant in group:
+        results = measured.get(participant.id, [])
+        forbidden = participant.standing in NO_BADGE_STANDINGS[policy.role]
+        record = records.get(participant.id)
+        if record is None:
+            record = BadgeRecord(participant_id=participant.id, state="none", since=now)
+            created.append(record)
+        criteria = [r.as_json() for r in results]
+        record.policy_version, record.evaluated_at, record.criteria = policy.version, now, criteria
+        cure_passed = record.cure_by is not None and now >= record.cure_by
+        decision = decide(record.state, all(r.met for r in results), forbidden, cure_passed)
+        if decision is None:
+            continue
+        event, new_state = decision
+        evidence: dict[str, Any] = {"criteria": criteria}
+        if event == "lapse":
+            record.cure_by = now + policy.cure_window
+            at_risk.append(record)
+        if record.state == "at_risk" or event == "lapse":
+            evidence["cure_window"] = cure_window_evidence(record, now, policy.cure_window)
+        changes.append(BadgeChange(participant.id, event, record.state, new_state))
+        logs.append(badge_log_row(participant, event, record.state, new_state, evidence, policy.version, now))
+        record.state, record.since = new_state, now
+        if event != "lapse":
+            record.cure_by = None
+        if event == "award":
+            record.awarded_at, record.certificate_code = now, secrets.token_hex(8)
+    return changes, created, logs, at_risk
 
 
 def badge_event_row(log: TransitionRecord) -> outbox.NewEvent:
@@ -207,15 +243,26 @@ def badge_event_row(log: TransitionRecord) -> outbox.NewEvent:
     )
 
 
-UPDATED_FIELDS = ["state", "since", "policy_version", "evaluated_at", "criteria", "certificate_code", "awarded_at"]
+UPDATED_FIELDS = [
+    "state",
+    "since",
+    "policy_version",
+    "evaluated_at",
+    "criteria",
+    "certificate_code",
+    "awarded_at",
+    "cure_by",
+]
 
 
 async def revoke_for_standing(participant: Participant, now: datetime, conn, actor: Actor, reason: str) -> bool:
     """Take the badge away when standing no longer allows one (a protégé made ineligible)."""
     if participant.standing not in NO_BADGE_STANDINGS[Role(participant.role)]:
         return False
-    record = await BadgeRecord.filter(participant_id=participant.id).using_db(conn).first()
-    decision = decide(record.state, eligible=False) if record else None
+    record = (
+        await BadgeRecord.filter(participant_id=participant.id).select_for_update(no_key=True).using_db(conn).first()
+    )
+    decision = decide(record.state, eligible=False, forbidden=True) if record else None
     if record is None or decision is None:
         return False
     event, new_state = decision
@@ -224,17 +271,25 @@ async def revoke_for_standing(participant: Participant, now: datetime, conn, act
         event,
         record.state,
         new_state,
-        record.criteria,
+        {"criteria": record.criteria},
         record.policy_version,
         now,
         actor=actor,
         reason=f"standing became {participant.standing}: {reason}",
     )
-    record.state, record.since = new_state, now
+    record.state, record.since, record.cure_by = new_state, now, None
     await record.save(using_db=conn)
     await row.save(using_db=conn)
     await outbox.record([badge_event_row(row)], conn)  # announced with the standing change that caused it
     return True
+
+
+BADGE_REASONS = {
+    "award": "every criterion met",
+    "lapse": "a criterion is no longer met: the badge is at risk until the cure date",
+    "cure": "every criterion met again within the cure window",
+    "revoke": "the cure date passed with a criterion still unmet",
+}
 
 
 def badge_log_row(
@@ -242,7 +297,7 @@ def badge_log_row(
     event: str,
     from_state: str,
     to_state: str,
-    evidence: Any,
+    evidence: dict[str, Any],
     policy_version: str,
     now: datetime,
     actor: Actor | None = None,
@@ -259,8 +314,8 @@ def badge_log_row(
         event=event,
         actor_kind=actor.kind.value,
         actor_id=actor.id,
-        reason=reason or ("every criterion met" if event == "award" else "a criterion is no longer met"),
-        evidence={"criteria": evidence},
+        reason=reason or BADGE_REASONS[event],
+        evidence=evidence,
         policy_version=policy_version,
         occurred_at=now,
     )

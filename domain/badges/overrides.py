@@ -68,7 +68,9 @@ async def set_badge_overrides(
     kept = {role: changes for role, changes in trimmed.items() if changes} or None
     policies = policies_with(kept)
     async with transaction() as conn:
-        organization = await Organization.filter(id=organization_id).select_for_update().using_db(conn).first()
+        organization = (
+            await Organization.filter(id=organization_id).select_for_update(no_key=True).using_db(conn).first()
+        )
         if organization is None:
             return NotFound("Organization", str(organization_id))
         previous = organization.policy_overrides

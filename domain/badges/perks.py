@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from domain.badges.machine import HELD
 from domain.kernel.roles import Role
 
 
@@ -19,7 +20,7 @@ class Perks:
 
 
 def perks_for(role: Role, badge_state: str) -> Perks:
-    held = badge_state == "awarded"
+    held = badge_state in HELD  # an at-risk badge keeps its perks through the cure window
     mentor, protege = held and role is Role.MENTOR, held and role is Role.PROTEGE
     return Perks(
         priority_listing=held,

@@ -22,6 +22,8 @@ class BadgePolicy:
     role: Role
     version: str
     criteria: tuple[Criterion, ...]
+    # A lapsed criterion puts the badge at risk for this long before it is revoked (docs/decisions.md).
+    cure_window: timedelta = timedelta(days=14)
 
     def criterion(self, key: str) -> Criterion:
         return next(c for c in self.criteria if c.key == key)
@@ -76,8 +78,8 @@ def validate_overrides(overrides: dict[str, Any]) -> str | None:
     return None
 
 
-MENTOR_BADGE_POLICY = BadgePolicy(role=Role.MENTOR, version="mentor-badge-2026.1", criteria=mentor.CRITERIA)
-PROTEGE_BADGE_POLICY = BadgePolicy(role=Role.PROTEGE, version="protege-badge-2026.1", criteria=protege.CRITERIA)
+MENTOR_BADGE_POLICY = BadgePolicy(role=Role.MENTOR, version="mentor-badge-2026.2", criteria=mentor.CRITERIA)
+PROTEGE_BADGE_POLICY = BadgePolicy(role=Role.PROTEGE, version="protege-badge-2026.2", criteria=protege.CRITERIA)
 
 BADGE_POLICIES: dict[Role, BadgePolicy] = {Role.MENTOR: MENTOR_BADGE_POLICY, Role.PROTEGE: PROTEGE_BADGE_POLICY}
 

@@ -16,10 +16,12 @@ from typing import Any
 from domain.cases.handling import CaseActor, context_for, locked_case, save_step, send_step
 from domain.infra.db import Refused, atomically
 from domain.kernel.clock import Clock, FixedClock
-from domain.kernel.rejections import InvalidInput
+from domain.kernel.rejections import InvalidInput, NotFound
 from domain.kernel.text import reason_problem
 from domain.models import Case, CaseDecision, Concern, Participant, TransitionRecord
+from domain.notices.issuing import Rendered, preview_notice
 from domain.standing.apply import StandingCommand, TransitionApplied, apply_event
+from domain.standing.ladder import WAY_BACK
 from domain.standing.machines import machine_class
 
 
@@ -44,14 +46,7 @@ DEFAULT_SUMMARY = {
 }
 
 # The downward steps of both ladders a case may decide, and each one's way back.
-RUNGS = {
-    "issue_notice": "clear_notice",
-    "suspend": "lift_suspension",
-    "remove": "undo_removal",
-    "send_reminder": "approve_reschedule",
-    "issue_warning": "restore_good_standing",
-    "mark_ineligible": "restore_good_standing",
-}
+RUNGS = WAY_BACK
 
 
 @dataclass(frozen=True)
@@ -188,3 +183,24 @@ async def _step(
     if not isinstance(result, TransitionApplied):
         raise Refused(result)  # the whole decision rolls back: no case decided without its rung
     return result.record
+
+
+async def preview_case_notice(
+    case_id: int, event: str, reason: str, *, by: CaseActor, clock: Clock, until: datetime | None = None
+) -> Rendered | NotFound | None:
+    """The notice that deciding this case with the rung `event` would send its subject now, word for word,
+    with nothing written: the same facts and evidence `decide_case` gives the step."""
+    case = await Case.filter(id=case_id, organization_id=by.organization_id).first()
+    if case is None:
+        return NotFound("Case", str(case_id))
+    evidence = await _case_evidence(case, None)
+    return await preview_notice(
+        organization_id=by.organization_id,
+        participant_id=case.subject_id,
+        event=event,
+        reason=reason,
+        actor_kind=by.actor.kind.value,
+        now=clock.now(),
+        evidence=evidence,
+        until=until,
+    )

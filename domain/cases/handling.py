@@ -64,7 +64,12 @@ async def context_for(case: Case, by: CaseActor, conn: Any = None) -> CaseContex
 
 async def locked_case(case_id: int, by: CaseActor, expected_version: int | None, conn: Any) -> Case:
     """The case, locked, in the actor's organization and at the expected version; or a refusal raised."""
-    case = await Case.filter(id=case_id, organization_id=by.organization_id).select_for_update().using_db(conn).first()
+    case = (
+        await Case.filter(id=case_id, organization_id=by.organization_id)
+        .select_for_update(no_key=True)
+        .using_db(conn)
+        .first()
+    )
     if case is None:
         raise Refused(NotFound("Case", str(case_id)))
     if expected_version is not None and case.version != expected_version:

@@ -56,6 +56,7 @@ async def log_step(
                     from_state=from_state,
                     to_state=case.state,
                     reason_code=f"case.{event}",
+                    ref=f"case:{case.reference}",
                     occurred_at=now,
                 )
             ],

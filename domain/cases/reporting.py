@@ -212,7 +212,7 @@ async def _case_for(
 ) -> tuple[Case, bool]:
     """The case already handling these facts (same evidence, or an active case opened within the window),
     locked; or a new one."""
-    cases = await Case.filter(subject_id=subject.id).select_for_update().using_db(conn).order_by("-id")
+    cases = await Case.filter(subject_id=subject.id).select_for_update(no_key=True).using_db(conn).order_by("-id")
     if cases:
         cited = report.evidence.items()
         concerns = await Concern.filter(case_id__in=[c.id for c in cases]).using_db(conn)

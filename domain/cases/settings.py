@@ -24,7 +24,9 @@ async def set_case_stages(
     kept = overrides or None
     policy = CASE_POLICY.with_overrides(kept)
     async with transaction() as conn:
-        organization = await Organization.filter(id=organization_id).select_for_update().using_db(conn).first()
+        organization = (
+            await Organization.filter(id=organization_id).select_for_update(no_key=True).using_db(conn).first()
+        )
         if organization is None:
             return NotFound("Organization", str(organization_id))
         previous = organization.case_policy

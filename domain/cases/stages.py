@@ -87,6 +87,7 @@ async def stage_overdue(d: Deadline, p: Participant, now: datetime, dry_run: boo
                         from_state=case.state,
                         to_state=case.state,
                         reason_code=f"case.{stage}_overdue",
+                        ref=f"case:{case.reference}",
                         occurred_at=now,
                     )
                 ],

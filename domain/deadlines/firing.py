@@ -13,6 +13,7 @@ from domain.models import Deadline, Participant
 class Firing:
     outcome: str
     transition: str | None = None  # the standing event applied, if any
+    held_until: datetime | None = None  # a lock or an open appeal held the step: the deadline waits until then
 
 
 # A deadline's rule: (the deadline, its participant, now, dry run) -> what it did.

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from domain.activity.windows import feedback_nudge, notes_lapse, notes_nudge, response_nudge
+from domain.appeals.deciding import appeal_expires
+from domain.badges.grace import cure_ends
 from domain.cases.stages import stage_overdue
 from domain.deadlines.firing import DeadlineRule
 from domain.models import DeadlineKind
+from domain.notices.reading import notice_unread
 from domain.standing.rules.inactivity import inactivity_warning
+from domain.standing.rules.lock_end import lock_expires
 from domain.standing.rules.non_responsiveness import response_lapses
 from domain.standing.rules.notice_decay import notice_decays
 from domain.standing.rules.suspension_end import suspension_ends
@@ -23,6 +27,10 @@ DEADLINE_RULES: dict[DeadlineKind, DeadlineRule] = {
     DeadlineKind.CASE_ACKNOWLEDGE: stage_overdue,
     DeadlineKind.CASE_TRIAGE: stage_overdue,
     DeadlineKind.CASE_DECIDE: stage_overdue,
+    DeadlineKind.NOTICE_UNACKNOWLEDGED: notice_unread,
+    DeadlineKind.LOCK_END: lock_expires,
+    DeadlineKind.APPEAL_EXPIRY: appeal_expires,
+    DeadlineKind.BADGE_CURE: cure_ends,
 }
 
 # A participant's excused leave pauses their own clocks; a case about them keeps the admins' clock running.
@@ -30,4 +38,7 @@ PAUSED_BY_LEAVE = frozenset(DEADLINE_RULES) - {
     DeadlineKind.CASE_ACKNOWLEDGE,
     DeadlineKind.CASE_TRIAGE,
     DeadlineKind.CASE_DECIDE,
+    DeadlineKind.APPEAL_EXPIRY,
+    DeadlineKind.LOCK_END,
+    DeadlineKind.NOTICE_UNACKNOWLEDGED,
 }

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime
+from typing import Any
 
 from tortoise.exceptions import IntegrityError
 
@@ -88,9 +89,10 @@ async def schedule(
     return existing
 
 
-async def postpone(deadline: Deadline, due_at: datetime) -> None:
-    """Push a pending deadline back (excused leave), keeping its base due time and its clock start."""
-    await Deadline.filter(id=deadline.id, fired_at=None).update(due_at=due_at)
+async def postpone(deadline: Deadline, due_at: datetime, conn: Any = None) -> None:
+    """Move a pending deadline's due time (excused leave, a hold, a hold released), keeping its base due time
+    and its clock start."""
+    await Deadline.filter(id=deadline.id, fired_at=None).using_db(conn).update(due_at=due_at)
     deadline.due_at = due_at
     await _notify(deadline)
 

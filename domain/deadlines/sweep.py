@@ -55,8 +55,10 @@ async def fire(deadline: Deadline, now: datetime, *, dry_run: bool = False) -> F
         return await _decide(deadline, now, dry_run=True)
 
     async def locked(conn) -> Fired | None:
-        await Participant.filter(id=deadline.participant_id).select_for_update().using_db(conn).first()
-        current = await Deadline.filter(id=deadline.id, fired_at=None).select_for_update().using_db(conn).first()
+        await Participant.filter(id=deadline.participant_id).select_for_update(no_key=True).using_db(conn).first()
+        current = (
+            await Deadline.filter(id=deadline.id, fired_at=None).select_for_update(no_key=True).using_db(conn).first()
+        )
         return await _decide(current, now, dry_run=False, conn=conn) if current else None
 
     fired = await in_fresh_transaction(locked)
@@ -77,6 +79,10 @@ async def _decide(deadline: Deadline, now: datetime, *, dry_run: bool, conn=None
             await postpone(deadline, due_at)
         return None
     firing = await DEADLINE_RULES[deadline.kind](deadline, participant, now, dry_run)
+    if firing.held_until is not None:  # a lock or an open appeal holds the step: the deadline waits for it
+        if not dry_run:
+            await postpone(deadline, firing.held_until, conn)
+        return Fired(deadline.id, deadline.kind.value, participant.id, deadline.due_at, firing)
     if not dry_run and not await mark_fired(deadline, now, firing.outcome, conn):
         return None  # cannot happen under the lock; kept so that a lost race can never report an effect
     return Fired(deadline.id, deadline.kind.value, participant.id, deadline.due_at, firing)

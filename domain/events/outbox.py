@@ -16,7 +16,7 @@ from typing import Any
 
 from tortoise import connections
 
-from domain.infra.db import after_commit
+from domain.infra.db import after_commit, last_in_transaction
 from domain.models import OutboxEvent, WebhookDelivery, WebhookEndpoint
 
 log = logging.getLogger("standing.outbox")
@@ -32,7 +32,9 @@ CASE_DECIDED = "case.decided"
 CASE_CLOSED = "case.closed"
 CASE_OVERDUE = "case.overdue"  # a case missed a stage deadline: the organization's admins are nudged
 CASE_EVENT_TYPES = (CASE_OPENED, CASE_ASSIGNED, CASE_DECIDED, CASE_CLOSED, CASE_OVERDUE)
-EVENT_TYPES = (STANDING_CHANGED, BADGE_CHANGED, NUDGE_CREATED, *CASE_EVENT_TYPES)
+NOTICE_ISSUED = "notice.issued"  # a written notice to a participant; `ref` names it for the platform to email
+APPEAL_CHANGED = "appeal.changed"  # an appeal filed, decided or expired
+EVENT_TYPES = (STANDING_CHANGED, BADGE_CHANGED, NUDGE_CREATED, *CASE_EVENT_TYPES, NOTICE_ISSUED, APPEAL_CHANGED)
 
 
 @dataclass(frozen=True)
@@ -46,12 +48,17 @@ class NewEvent:
     event: str | None = None
     from_state: str | None = None
     to_state: str | None = None
+    ref: str | None = None  # what else the event is about, e.g. "notice:12"
 
 
-async def record(events: Sequence[NewEvent], conn=None) -> list[OutboxEvent]:
-    """Write events (and their webhook deliveries) inside the caller's transaction."""
-    if not events:
-        return []
+async def record(events: Sequence[NewEvent], conn: Any = None) -> None:
+    """Write events (and their webhook deliveries) in the caller's transaction, as its last statements: the
+    outbox lock, which every writer shares, is then the last lock the transaction takes."""
+    if events:
+        await last_in_transaction(lambda c: _write(list(events), c), conn)
+
+
+async def _write(events: list[NewEvent], conn: Any) -> None:
     client = conn or connections.get("default")
     if client.capabilities.dialect == "postgres":
         await client.execute_query("SELECT pg_advisory_xact_lock($1)", [OUTBOX_LOCK])
@@ -59,7 +66,6 @@ async def record(events: Sequence[NewEvent], conn=None) -> list[OutboxEvent]:
     for row in rows:  # one by one: bulk_create does not return ids on every backend
         await row.save(using_db=conn)
     await _plan_deliveries(rows, conn)
-    return rows
 
 
 async def _plan_deliveries(rows: list[OutboxEvent], conn) -> None:
@@ -109,6 +115,7 @@ def as_message(event: OutboxEvent) -> dict[str, Any]:
         "from_state": event.from_state,
         "to_state": event.to_state,
         "reason_code": event.reason_code,
+        "ref": event.ref,
         "occurred_at": event.occurred_at.isoformat(),
     }
 

@@ -84,6 +84,8 @@ async def connect(database_url: str) -> None:
 
 # Work to do once the outermost transaction() of this task has committed (None: not in one).
 _after_commit: ContextVar[list[Callable[[], Awaitable[None]]] | None] = ContextVar("after_commit", default=None)
+# Writes to do last in the current transaction() level, just before the outermost one commits.
+_at_commit: ContextVar[list[Callable[[Any], Awaitable[None]]] | None] = ContextVar("at_commit", default=None)
 
 
 async def after_commit(action: Callable[[], Awaitable[None]]) -> None:
@@ -96,21 +98,44 @@ async def after_commit(action: Callable[[], Awaitable[None]]) -> None:
         pending.append(action)
 
 
+async def last_in_transaction(write: Callable[[Any], Awaitable[None]], conn: Any = None) -> None:
+    """Run `write(conn)` as the last statements of the enclosing transaction, or now outside one.
+
+    For writes that take a lock every transaction shares (the outbox's): taken last, after every row lock
+    the transaction needs, it can never be part of a deadlock. A savepoint that rolls back drops its writes."""
+    pending = _at_commit.get()
+    if pending is None:
+        await write(conn)
+    else:
+        pending.append(write)
+
+
 @asynccontextmanager
 async def transaction() -> AsyncIterator[Any]:
     """A database transaction whose side effects outside the database (telling the queue about new
     deadlines, waking the relays) happen only after it commits. Every use case opens its transactions
     here; a nested one is a savepoint whose side effects wait for the outermost commit."""
+    outer_writes = _at_commit.get()
+    writes: list[Callable[[Any], Awaitable[None]]] = []
+    writes_token = _at_commit.set(writes)
     if _after_commit.get() is not None:
-        async with in_transaction() as conn:
-            yield conn
+        try:
+            async with in_transaction() as conn:
+                yield conn
+        finally:
+            _at_commit.reset(writes_token)
+        if outer_writes is not None:  # reached only when the savepoint was released
+            outer_writes.extend(writes)
         return
     pending: list[Callable[[], Awaitable[None]]] = []
     token = _after_commit.set(pending)
     try:
         async with in_transaction() as conn:
             yield conn
+            for write in writes:  # still inside the transaction: the last statements before the commit
+                await write(conn)
     finally:
+        _at_commit.reset(writes_token)
         _after_commit.reset(token)
     for action in pending:  # reached only when the transaction committed
         await action()

@@ -16,6 +16,8 @@ class BadgeRecord(Model):
     criteria = fields.JSONField(default=list)
     certificate_code = fields.CharField(max_length=32, null=True, unique=True)
     awarded_at = fields.DatetimeField(null=True)
+    # While at risk: the end of the grace in which meeting the criteria again keeps the badge.
+    cure_by = fields.DatetimeField(null=True)
 
     participant_id: int
 

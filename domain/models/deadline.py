@@ -18,6 +18,10 @@ class DeadlineKind(str, Enum):
     CASE_ACKNOWLEDGE = "case_acknowledge"  # a new case is assigned to an admin (24 hours)
     CASE_TRIAGE = "case_triage"  # a case is triaged (3 days)
     CASE_DECIDE = "case_decide"  # a case is decided (14 days)
+    NOTICE_UNACKNOWLEDGED = "notice_unacknowledged"  # a notice still unread after 7 days
+    APPEAL_EXPIRY = "appeal_expiry"  # an appeal left undecided expires
+    LOCK_END = "lock_end"  # an admin's lock over automation ends: the admins review the participant
+    BADGE_CURE = "badge_cure"  # an at-risk badge's grace ends
 
 
 class Deadline(Model):

@@ -15,6 +15,10 @@ class Organization(Model):
     policy_overrides = fields.JSONField(null=True)
     # Per-organization case stage deadlines, e.g. {"triage_days": 2} (domain/cases/policy.py).
     case_policy = fields.JSONField(null=True)
+    # The organization's own wording of its notices, by template key (domain/notices/templates.py).
+    notice_templates = fields.JSONField(null=True)
+    # Who a sanctioned participant can turn to: the Code's "support offered", named in every notice.
+    support_contact = fields.CharField(max_length=300, null=True)
 
     class Meta:
         table = "organization"

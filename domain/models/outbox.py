@@ -18,6 +18,8 @@ class OutboxEvent(Model):
     to_state = fields.CharField(max_length=32, null=True)
     reason_code = fields.CharField(max_length=64)
     occurred_at = fields.DatetimeField()
+    # What the event is about besides its participant, e.g. "notice:12", "case:CASE-7Q2M-9K4D", "appeal:3".
+    ref = fields.CharField(max_length=48, null=True)
 
     organization_id: int
     participant_id: int

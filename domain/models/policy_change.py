@@ -11,7 +11,7 @@ class BadgePolicyChange(Model):
     organization = fields.ForeignKeyField(
         "standing.Organization", related_name="policy_changes", on_delete=fields.RESTRICT
     )
-    policy = fields.CharField(max_length=16, default="badges", db_default="badges")  # badges | cases
+    policy = fields.CharField(max_length=16, default="badges", db_default="badges")  # badges | cases | notices
     actor_kind = fields.CharField(max_length=16)
     actor_id = fields.CharField(max_length=200)
     reason = fields.TextField()

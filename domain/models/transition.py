@@ -24,6 +24,11 @@ class TransitionRecord(Model):
     evidence = fields.JSONField(default=dict)
     policy_version = fields.CharField(max_length=64)
     occurred_at = fields.DatetimeField()
+    # "applied", or "held": automation would have taken this step, and a lock or an open appeal held it
+    # (from_state then equals to_state, and nothing changed).
+    outcome = fields.CharField(max_length=16, default="applied", db_default="applied")
+    # The step this one overrules: an appeal's reversal or reduction points at the step appealed.
+    overrules = fields.BigIntField(null=True)
 
     participant_id: int
     organization_id: int

@@ -5,6 +5,7 @@ from __future__ import annotations
 from tortoise.expressions import Case, Q, Subquery, Value, When
 from tortoise.queryset import QuerySet
 
+from domain.badges.machine import HELD
 from domain.kernel.roles import Role
 from domain.models import BadgeRecord, Participant
 from domain.standing.machines import machine_class
@@ -28,7 +29,7 @@ def visibility_filter(query: QuerySet[Participant], visible: bool) -> QuerySet[P
 
 def badge_holders_first(query: QuerySet[Participant]) -> QuerySet[Participant]:
     """Priority listing, a badge perk: holders of an awarded badge first, then registration order."""
-    holders = Subquery(BadgeRecord.filter(state="awarded").values("participant_id"))
+    holders = Subquery(BadgeRecord.filter(state__in=HELD).values("participant_id"))
     # Text sort keys: asyncpg types an untyped CASE parameter as text.
     first = When(id__in=holders, then=Value("0"))  # type: ignore[arg-type]  # Tortoise's stubs omit Value
     return query.annotate(listing=Case(first, default=Value("1"))).order_by("listing", "id")  # type: ignore[arg-type]

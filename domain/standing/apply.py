@@ -22,6 +22,8 @@ from domain.kernel.clock import Clock
 from domain.kernel.rejections import InvalidInput, NotFound, Rejection, StaleVersion, TransitionNotAllowed
 from domain.kernel.text import evidence_problem, reason_problem
 from domain.models import Participant, TransitionRecord
+from domain.notices.issuing import notice_for_step
+from domain.standing.ladder import DOWNWARD
 from domain.standing.machines import (
     EventInputInvalid,
     StandingMachine,
@@ -46,6 +48,8 @@ class StandingCommand:
     organization_id: int | None = None  # the acting admin's organization; None for the system
     # The version of the policy that decided this step (a time rule's TIME_POLICY); None: STANDING_POLICY.
     policy_version: str | None = None
+    overrules: int | None = None  # the logged step this one overrules (an appeal's reversal or reduction)
+    write_notice: bool = True  # False when another notice already tells of it (an appeal's reduction)
 
 
 @dataclass(frozen=True)
@@ -88,7 +92,7 @@ async def apply_event(
 async def _apply_locked(
     cmd: StandingCommand, now: datetime, policy: StandingPolicy, conn
 ) -> TransitionApplied | Rejection:
-    query = Participant.filter(id=cmd.participant_id).select_for_update().using_db(conn)
+    query = Participant.filter(id=cmd.participant_id).select_for_update(no_key=True).using_db(conn)
     if cmd.organization_id is not None:
         query = query.filter(organization_id=cmd.organization_id)
     row = await query.first()
@@ -97,7 +101,7 @@ async def _apply_locked(
     if cmd.expected_version is not None and row.version != cmd.expected_version:
         return StaleVersion(row.id, cmd.expected_version, row.version)
 
-    ctx = TransitionContext(actor=cmd.actor, now=now, policy=policy, params=cmd.params)
+    ctx = TransitionContext(actor=cmd.actor, now=now, policy=policy, params=cmd.params, overrules=cmd.overrules)
     machine = bind(row)  # once: building a python-statemachine instance is most of a transition's CPU
     if (unknown := _not_from_here(machine, cmd.event, ctx)) is not None:
         return unknown
@@ -146,6 +150,7 @@ async def _apply_locked(
         evidence=_evidence(cmd),
         policy_version=cmd.policy_version or policy.version,
         occurred_at=now,
+        overrules=cmd.overrules,
     )
     await outbox.record(
         [
@@ -165,6 +170,8 @@ async def _apply_locked(
     )
     await revoke_for_standing(row, now, conn, cmd.actor, cmd.reason.strip())
     await deadlines_for_standing(row, now, conn)
+    if cmd.event in DOWNWARD and cmd.write_notice:  # the Code's "written reminder": each downward step is written
+        await notice_for_step(row, record, cmd.params, conn)
     await observe_after_commit(
         TRANSITION,
         machine=record.machine,

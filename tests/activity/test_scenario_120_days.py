@@ -129,11 +129,16 @@ async def test_every_rule_fires_once_at_the_right_simulated_time(world, clock):
     assert await Nudge.filter(participant_id=p3.id, kind="response").count() == 3
     for holder in (mentor_c, p4):
         award = once_between(holder, "award", T0 - 5 * DAY, T0)
-        revoke = once_between(holder, "revoke", award.occurred_at, T0 + 120 * DAY)
-        assert revoke.evidence["criteria"]  # the evidence says which criterion lapsed
+        lapse = once_between(holder, "lapse", award.occurred_at, T0 + 120 * DAY)
+        assert lapse.evidence["criteria"]  # the evidence says which criterion lapsed
+        # The badge is revoked only once its 14-day cure window passes with the criterion still unmet, by the
+        # cure deadline the next sweep fires.
+        cure_by = lapse.occurred_at + 14 * DAY
+        revoke = once_between(holder, "revoke", cure_by, cure_by + TICK, "badge_evaluation")
+        assert revoke.evidence["cure_window"]["until"] == cure_by.isoformat()
     first_session = await MentorshipSession.filter(protege_id=p4.id).order_by("scheduled_at").first()
-    # P4's third attended session in 60 days ages out 60 days after the first: revoked that night.
-    assert fired(p4, "revoke")[0].occurred_at.date() in {
+    # P4's third attended session in 60 days ages out 60 days after the first: at risk that night.
+    assert fired(p4, "lapse")[0].occurred_at.date() in {
         (first_session.scheduled_at + 60 * DAY).date(),
         (first_session.scheduled_at + 61 * DAY).date(),
     }
@@ -147,6 +152,8 @@ async def test_every_rule_fires_once_at_the_right_simulated_time(world, clock):
         ("mark_ineligible", p3.id),
         ("award", mentor_c.id),
         ("award", p4.id),
+        ("lapse", mentor_c.id),
+        ("lapse", p4.id),
         ("revoke", mentor_c.id),
         ("revoke", p4.id),
     }

@@ -63,7 +63,10 @@ async def test_a_lapsed_rate_advises_no_due_time_in_the_past(gql, world, clock):
     await evaluate_badges(clock=clock, participant_ids=[world.protege.id])
     advice = await _advice(gql, world.admin, world.protege.id)
     assert "timely_response" in advice
-    assert advice["timely_response"]["dueBy"] is None
+    badge = await BadgeRecord.get(participant_id=world.protege.id)
+    assert badge.state == "at_risk"  # the badge was held: its lapse opens a cure window, and that is the due time
+    assert advice["timely_response"]["dueBy"] == badge.cure_by.isoformat()
+    assert "to keep the badge" in advice["timely_response"]["message"]
     for piece in advice.values():
         assert piece["dueBy"] is None or piece["dueBy"] > clock.now().isoformat()
 

@@ -5,13 +5,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
-
 from domain.cases.policy import CASE_POLICY
 from domain.models import AdminNudge, Case, OutboxEvent
 from tests.support.cases import ASSIGN, REPORT, STEP, report_input
-from tests.support.redis import connect_redis, run_worker
-from workers.embedded import EmbeddedScheduler
 
 SECOND = timedelta(seconds=1)
 
@@ -27,28 +23,6 @@ async def open_case(gql, cohort) -> Case:
 
 async def nudges() -> list[str]:
     return [n.kind for n in await AdminNudge.all().order_by("id")]
-
-
-@pytest.fixture(params=["worker", "embedded"])
-async def fire(request, clock):
-    """Fire what is due the way one of the two modes does."""
-    if request.param == "embedded":
-        scheduler = EmbeddedScheduler(clock)
-
-        async def embedded() -> None:
-            await scheduler.sweep_once()
-
-        yield embedded
-        return
-    redis = await connect_redis()
-
-    async def worker() -> None:
-        await redis.enqueue_job("sweep_job")
-        await run_worker(redis, clock)
-
-    yield worker
-    await redis.flushdb()
-    await redis.aclose()
 
 
 async def test_a_missed_triage_deadline_nudges_the_admins(gql, cohort, clock, fire):

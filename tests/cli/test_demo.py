@@ -43,7 +43,7 @@ from domain.standing.machines import MACHINES
 ROOT = Path(__file__).resolve().parents[2]
 NOW = datetime(2026, 11, 20, 15, 30, tzinfo=UTC)
 SMALL = DemoSize(mentors=12, proteges=24)  # the smallest cast that still tells every story
-BADGE_STATUSES = ("none", "awarded", "revoked")
+BADGE_STATUSES = ("none", "awarded", "at_risk", "revoked")
 
 
 @pytest.fixture
@@ -136,7 +136,7 @@ async def test_months_of_every_kind_of_activity_ending_now(orm):
     assert not await sessions.filter(booked_at__gt=NOW).exists()
     assert await sessions.filter(status=SessionStatus.ATTENDED, outcome_at__gte=NOW - timedelta(days=7)).exists()
     assert await messages.filter(sent_at__gte=NOW - timedelta(days=2)).exists()
-    assert await GoalProgress.filter(goal__organization_id=org, created_at__gte=NOW - timedelta(days=2)).exists()
+    assert await GoalProgress.filter(goal__organization_id=org, created_at__gte=NOW - timedelta(days=4)).exists()
     assert await BadgeRecord.filter(participant__organization_id=org, evaluated_at=NOW).count() == sum(
         result.badges.values()
     )

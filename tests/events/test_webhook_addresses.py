@@ -82,7 +82,9 @@ async def test_a_name_that_starts_resolving_inside_after_registration_is_refused
         return [ipaddress.ip_address(answers[host])]
 
     monkeypatch.setattr(addresses, "_lookup", lookup)
-    await register_webhook(organization_id=world.org_id, url="http://partner.example/hook", event_types=[], clock=clock)
+    await register_webhook(
+        organization_id=world.org_id, url="http://partner.example/hook", event_types=["standing.changed"], clock=clock
+    )
     await apply_event(StandingCommand(world.mentor.id, "issue_notice", Actor.admin(1), "late"), clock=clock)
     answers["partner.example"] = "169.254.169.254"  # DNS rebinding after registration
     run = await deliver_due(clock)  # the real HTTP poster: it resolves and checks before connecting

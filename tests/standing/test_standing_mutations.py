@@ -174,7 +174,9 @@ async def test_removal_undo_is_refused_after_the_grace_period(gql, world, clock)
     clock.advance(timedelta(days=31))
     result = await send(gql, world.admin, "undo_removal", world.mentor.id)
     assert result["__typename"] == "TransitionNotAllowedError"
-    assert result["reasons"] == ["a removal can only be undone within the policy's grace period"]
+    assert result["reasons"] == [
+        "a removal can only be undone within the policy's grace period, or by deciding its appeal"
+    ]
     assert result["allowedEvents"] == []
 
 

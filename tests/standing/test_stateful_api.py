@@ -83,7 +83,7 @@ UNTIL_TOO_FAR = "until: the suspension may last at most the policy's maximum"
 NO_REASON = "reason: every admin action needs a reason"
 REASON_TOO_LONG = f"reason: at most {MAX_REASON} characters"
 BAD_VERSION = "expectedVersion: versions start at 1"
-GRACE_OVER = "a removal can only be undone within the policy's grace period"
+GRACE_OVER = "a removal can only be undone within the policy's grace period, or by deciding its appeal"
 
 
 @dataclass

@@ -16,3 +16,4 @@ class TransitionContext:
     now: datetime
     policy: StandingPolicy
     params: dict[str, Any] = field(default_factory=dict)  # event-specific input, e.g. `until`
+    overrules: int | None = None  # the logged step an appeal's decision overrules, if this is one

@@ -57,5 +57,5 @@ class MentorStanding(StandingMachine):
         return ctx.actor.is_admin or ctx.now >= since + ctx.policy.notice_decay.value
 
     def within_undo_grace(self, ctx: TransitionContext) -> bool:
-        """a removal can only be undone within the policy's grace period"""
-        return ctx.now <= self.model.standing_since + ctx.policy.removal_undo_grace.value
+        """a removal can only be undone within the policy's grace period, or by deciding its appeal"""
+        return ctx.overrules is not None or ctx.now <= self.model.standing_since + ctx.policy.removal_undo_grace.value
