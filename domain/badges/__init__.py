@@ -4,5 +4,5 @@
 each owns its threshold, window, metric, advice and the section of the Code it cites. `policy` groups
 them per role and applies an organization's overrides; `evaluation` measures a population set-based and
 lets `machine` decide awards and revocations; `advice`, `perks` and the `certificate` follow from it.
-May import: kernel, infra, models, events, deadlines (leave).
+May import: kernel, infra, models, access, events, deadlines.
 """

@@ -5,5 +5,5 @@
 reopens; `decisions` decides, applying a standing rung through `apply_event` in the same transaction;
 `stages` holds the stage deadlines and their nudges; `notes` the moderator notes and reads of private
 session notes; `policy` the stage deadlines, the window and the rate limit.
-May import: kernel, infra, models, access, standing, deadlines, events.
+May import: kernel, infra, models, standing, notices, deadlines, events.
 """

@@ -2,6 +2,7 @@
 
 Model docstrings become SQL table comments: keep semicolons and backticks out of them, because
 Tortoise's SQLite schema editor splits statements on ';'.
+May import: kernel, standing (a participant's derived facts come from the machines).
 """
 
 from domain.models.badge import BadgeRecord
@@ -18,6 +19,7 @@ from domain.models.case import (
 )
 from domain.models.community import CommunityAttendance, CommunityEventKind
 from domain.models.deadline import Deadline, DeadlineKind, ExcusedLeave, Nudge
+from domain.models.due_process import Appeal, Notice, StandingLock
 from domain.models.goal import Goal, GoalProgress, GoalStatus
 from domain.models.message import Message
 from domain.models.offering import AvailabilityWindow, ServiceOffering
@@ -67,4 +69,7 @@ __all__ = [
     "ModeratorNote",
     "SessionNoteRead",
     "AdminNudge",
+    "Notice",
+    "Appeal",
+    "StandingLock",
 ]

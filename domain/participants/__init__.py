@@ -1,4 +1,4 @@
 """Participants: registering mentors and protégés, updating profiles, and the directory each role browses.
 
-May import: kernel, infra, models, standing (machines, policy), deadlines.
+May import: kernel, infra, models, standing, deadlines, badges.
 """
