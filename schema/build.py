@@ -29,6 +29,7 @@ from schema.mutations.participants import ParticipantMutations
 from schema.mutations.standing import build_transition_mutations
 from schema.notices import NoticeMutations, NoticeQueries
 from schema.queries import Query
+from schema.scalars import SCALARS
 from schema.subscriptions import Subscription
 from schema.webhooks import WebhookMutations, WebhookQueries
 
@@ -126,7 +127,7 @@ def build_schema(*, production: bool = False) -> strawberry.Schema:
         subscription=Subscription,
         extensions=extensions,
         execution_context_class=QuietExecutionContext if production else StandingExecutionContext,
-        config=StrawberryConfig(name_converter=CachedNameConverter()),
+        config=StrawberryConfig(name_converter=CachedNameConverter(), scalar_map=SCALARS),
     )
 
 

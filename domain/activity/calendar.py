@@ -7,9 +7,13 @@ from datetime import datetime
 
 from domain.activity.acting import Acting, first_problem, member, text_problem
 from domain.kernel.clock import Clock
+from domain.kernel.instants import instant_problem
 from domain.kernel.rejections import ActivityRejection, InvalidInput, NotPermitted
 from domain.kernel.roles import Role
+from domain.kernel.text import free_text_problem
 from domain.models import AvailabilityWindow, Participant, ServiceOffering
+
+MAX_DESCRIPTION = 2000  # what an offering covers, in a paragraph or two
 
 
 @dataclass(frozen=True)
@@ -30,6 +34,8 @@ class CreateServiceOffering:
 async def add_availability(
     acting: Acting, cmd: AddAvailability, clock: Clock
 ) -> AvailabilityWindow | ActivityRejection:
+    if problem := first_problem(instant_problem(cmd.starts_at, "startsAt"), instant_problem(cmd.ends_at, "endsAt")):
+        return problem
     if cmd.ends_at <= cmd.starts_at:
         return InvalidInput("endsAt", "must be after startsAt")
     if cmd.ends_at <= clock.now():
@@ -49,6 +55,7 @@ async def create_service_offering(
 ) -> ServiceOffering | ActivityRejection:
     problem = first_problem(
         text_problem(cmd.title, "title", 200),
+        free_text_problem(cmd.description, "description", limit=MAX_DESCRIPTION, required=False),
         InvalidInput("durationMinutes", "between 15 and 480") if not 15 <= cmd.duration_minutes <= 480 else None,
     )
     if problem:

@@ -7,6 +7,7 @@ from datetime import date
 
 from domain.activity.acting import Acting, first_problem, member, text_problem
 from domain.kernel.clock import Clock
+from domain.kernel.instants import date_problem
 from domain.kernel.rejections import ActivityRejection, InvalidInput, NotFound, NotPermitted
 from domain.kernel.roles import Role
 from domain.models import Goal, GoalProgress, GoalStatus, Participant
@@ -49,6 +50,7 @@ async def create_goal(acting: Acting, cmd: CreateGoal, clock: Clock) -> Goal | A
         text_problem(goal.measurable, "measurable"),
         text_problem(goal.achievable, "achievable", 2000),
         text_problem(goal.relevant, "relevant", 2000),
+        date_problem(goal.due_on, "dueOn"),
         InvalidInput("dueOn", "a time-bound goal is due in the future") if goal.due_on <= now.date() else None,
     )
     if problem:

@@ -13,6 +13,7 @@ from domain.activity.acting import Acting, member, text_problem
 from domain.activity.policy import ACTIVITY_POLICY
 from domain.activity.relationships import open_for_booking
 from domain.kernel.clock import Clock
+from domain.kernel.instants import instant_problem
 from domain.kernel.rejections import ActivityRejection, InvalidInput, NotFound, NotPermitted
 from domain.kernel.roles import Role
 from domain.models import (
@@ -59,11 +60,18 @@ class SubmitSessionFeedback:
     rating: int | None = None
 
 
+BOOKING_HORIZON = timedelta(days=366)  # beyond it a date is a typo, not a plan
+
+
 def session_end(session: MentorshipSession) -> datetime:
     return session.scheduled_at + timedelta(minutes=session.duration_minutes)
 
 
 async def book_session(acting: Acting, cmd: BookSession, clock: Clock) -> MentorshipSession | ActivityRejection:
+    if problem := instant_problem(cmd.scheduled_at, "scheduledAt"):
+        return problem
+    if cmd.scheduled_at > clock.now() + BOOKING_HORIZON:
+        return InvalidInput("scheduledAt", "a session is booked at most a year ahead")
     if not 15 <= cmd.duration_minutes <= 480:
         return InvalidInput("durationMinutes", "between 15 and 480")
     mentor = await member(acting, cmd.mentor_id, Role.MENTOR, "mentorId")

@@ -6,7 +6,9 @@ from datetime import datetime, timedelta
 
 from domain.kernel.actors import Actor
 from domain.kernel.clock import Clock
+from domain.kernel.instants import instant_problem
 from domain.kernel.rejections import InvalidInput, NotFound
+from domain.kernel.text import reason_problem
 from domain.models import ExcusedLeave, Participant
 
 MAX_LEAVE = timedelta(days=365)
@@ -22,8 +24,11 @@ async def grant_leave(
     granted_by: Actor,
     clock: Clock,
 ) -> ExcusedLeave | InvalidInput | NotFound:
-    if not reason.strip():
-        return InvalidInput("reason", "every admin action needs a reason")
+    if (problem := reason_problem(reason, required=True)) is not None:
+        return problem
+    for field, moment in (("startsAt", starts_at), ("endsAt", ends_at)):
+        if (problem := instant_problem(moment, field)) is not None:
+            return problem
     if ends_at <= starts_at:
         return InvalidInput("endsAt", "must be after startsAt")
     if ends_at - starts_at > MAX_LEAVE:

@@ -24,6 +24,18 @@ def has_nul(value: Any) -> bool:
 NUL_PROBLEM = "must not contain NUL characters"
 
 
+def free_text_problem(value: str, field: str, *, limit: int, required: bool = True) -> InvalidInput | None:
+    """What is wrong with a free-text field, or None: storable, at most `limit` characters, and, when
+    `required`, not blank. Every free-text field is bounded, because every row is kept."""
+    if required and not value.strip():
+        return InvalidInput(field, "must not be empty")
+    if has_nul(value):
+        return InvalidInput(field, NUL_PROBLEM)
+    if len(value.strip()) > limit:
+        return InvalidInput(field, f"at most {limit} characters")
+    return None
+
+
 def reason_problem(reason: str, *, required: bool) -> InvalidInput | None:
     """What is wrong with the reason given for a decision, or None. Admins must always give one."""
     text = reason.strip()

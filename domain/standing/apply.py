@@ -19,6 +19,7 @@ from domain.infra.db import in_fresh_transaction
 from domain.infra.observe import TRANSITION, observe_after_commit
 from domain.kernel.actors import Actor, ActorKind
 from domain.kernel.clock import Clock
+from domain.kernel.instants import instant_problem
 from domain.kernel.rejections import InvalidInput, NotFound, Rejection, StaleVersion, TransitionNotAllowed
 from domain.kernel.text import evidence_problem, reason_problem
 from domain.models import Participant, TransitionRecord
@@ -72,6 +73,9 @@ def validate_command(cmd: StandingCommand) -> InvalidInput | None:
         return problem
     if (problem := evidence_problem(cmd.evidence)) is not None:
         return problem
+    for name, value in cmd.params.items():  # an event's times, such as a suspension's `until`
+        if isinstance(value, datetime) and (problem := instant_problem(value, name)) is not None:
+            return problem
     if cmd.expected_version is not None and cmd.expected_version < 1:
         return InvalidInput("expectedVersion", "versions start at 1")
     return None
