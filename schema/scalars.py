@@ -35,7 +35,7 @@ def _parser(
 
 DATE_TIME = ScalarDefinition(
     name="DateTime",
-    description="Date with time (isoformat), with a UTC offset, e.g. 2030-01-31T09:00:00Z",
+    description="Date with time (isoformat)",
     specified_by_url=None,
     serialize=dt.datetime.isoformat,
     parse_value=_parser("DateTime", "2030-01-31T09:00:00Z", dateutil.parser.isoparse, instant_problem),
