@@ -219,13 +219,11 @@ def cmd_policy_set(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
-    from arq.worker import run_worker
-
     from schema.observability import configure_logging
-    from workers.settings import WorkerSettings, redis_settings
+    from workers.settings import run
 
     configure_logging()
-    run_worker(WorkerSettings, redis_settings=redis_settings(settings), burst=args.burst)  # type: ignore[arg-type]
+    run(settings, burst=args.burst)  # a worker that outlives Redis outages (workers/resilient.py)
     return 0
 
 

@@ -98,8 +98,11 @@ async def healthz(request: Request) -> JSONResponse:
 
 
 async def readyz(request: Request) -> JSONResponse:
-    """Ready when the database answers and, if configured, Redis does too."""
+    """Ready when the database answers and, if configured, Redis does too. With Redis, a worker that sends
+    no `ok` heartbeat (workers/heartbeat.py) makes the API `degraded`: it still serves (200), while deadlines
+    and webhooks wait for the worker."""
     checks: dict[str, str] = {}
+    worker_ok = True
     try:
         from tortoise import connections
 
@@ -111,20 +114,23 @@ async def readyz(request: Request) -> JSONResponse:
     if redis_url:
         from redis.asyncio import Redis
 
+        from workers.heartbeat import worker_check
+
         client = Redis.from_url(redis_url, socket_connect_timeout=2, socket_timeout=2)
         try:
             await client.ping()
             checks["redis"] = "ok"
+            worker_ok, checks["worker"] = await worker_check(client)
         except Exception as exc:  # noqa: BLE001
-            checks["redis"] = f"unreachable: {type(exc).__name__}"
+            checks.setdefault("redis", f"unreachable: {type(exc).__name__}")
+            worker_ok, checks["worker"] = False, "degraded: unknown while Redis is unreachable"
         finally:
             await client.aclose()
     else:
         checks["redis"] = "not configured (embedded mode)"
-    ready = all(v == "ok" or v.startswith("not configured") for v in checks.values())
-    return JSONResponse(
-        {"status": "ready" if ready else "not ready", "checks": checks}, status_code=200 if ready else 503
-    )
+    ready = checks["database"] == "ok" and (checks["redis"] == "ok" or checks["redis"].startswith("not configured"))
+    status = "not ready" if not ready else "ready" if worker_ok else "degraded"
+    return JSONResponse({"status": status, "checks": checks}, status_code=200 if ready else 503)
 
 
 async def certificate(request: Request) -> Response:

@@ -6,13 +6,16 @@ from typing import Any
 
 from arq import cron
 from arq.connections import RedisSettings
+from arq.worker import get_kwargs
 
 from domain.deadlines.schedule import on_scheduled
 from domain.events.outbox import on_announce
 from domain.infra import db
 from domain.infra.config import Settings
 from workers.jobs import deliver_webhooks_job, fire_deadline_job, nightly_badges_job, sweep_job
+from workers.outages import export_metrics
 from workers.realtime import Relay
+from workers.resilient import ResilientWorker
 from workers.scheduling import arq_listener
 
 
@@ -48,6 +51,8 @@ async def startup(ctx: dict[str, Any]) -> None:
         metrics = Metrics()
         metrics.start()
         unregister += [metrics.stop, metrics.serve(settings.worker_metrics_port, settings.metrics_host)]
+        if health := ctx.get("redis_health"):  # the Redis outages this worker lived through
+            unregister.append(export_metrics(metrics.registry, health))
     ctx["unregister"] = unregister
 
 
@@ -79,3 +84,13 @@ class WorkerSettings:
     # deadlines queued up (bench/timers.py: p50 18 s late); these keep pace (p50 3 s on a loaded box).
     max_jobs = 50
     poll_delay = 0.1
+
+
+def create_worker(settings: Settings, **overrides: Any) -> ResilientWorker:
+    """`standing worker`: WorkerSettings in a worker that outlives Redis outages (workers/resilient.py)."""
+    options: dict[str, Any] = {**get_kwargs(WorkerSettings), "cron_jobs": cron_jobs()}  # type: ignore[arg-type]
+    return ResilientWorker(**{**options, "redis_settings": redis_settings(settings), **overrides})
+
+
+def run(settings: Settings, *, burst: bool = False) -> None:
+    create_worker(settings, burst=burst).run()

@@ -1,0 +1,1 @@
+"""Tests of the worker: surviving Redis outages, its heartbeat and its metrics."""
