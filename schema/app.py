@@ -16,7 +16,6 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket
-from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.types.unset import UNSET, UnsetType
 from tortoise.contrib.starlette import RegisterTortoise
@@ -30,6 +29,7 @@ from domain.kernel.clock import Clock, SystemClock
 from schema.build import StandingExecutionContext, build_schema
 from schema.context import Context
 from schema.fastpath_check import check_fast_path
+from schema.http_view import GraphQLOverHTTP
 from schema.metrics import Metrics
 from schema.observability import RequestContext
 from schema.request_limits import BodySizeLimit, RequestJSONError, decode_request_json
@@ -47,7 +47,7 @@ def bearer_secret(header: str | None) -> str | None:
     return secret.strip() if scheme.lower() == "bearer" and secret.strip() else None
 
 
-class StandingGraphQL(GraphQL):
+class StandingGraphQL(GraphQLOverHTTP):
     def __init__(self, *args: Any, clock: Clock, sockets: SocketRegistry, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.clock, self.sockets = clock, sockets
