@@ -33,6 +33,7 @@ from schema.http_view import GraphQLOverHTTP
 from schema.metrics import Metrics
 from schema.observability import RequestContext
 from schema.request_limits import BodySizeLimit, RequestJSONError, decode_request_json
+from schema.verification_page import verification_page
 from workers.coalesce import Coalesced
 from workers.realtime import Broadcaster
 from workers.sockets import SocketRegistry, SocketWatch
@@ -144,7 +145,8 @@ async def certificate(request: Request) -> Response:
     code = request.path_params["code"]
     if not CERTIFICATE_CODE.match(code):
         return JSONResponse({"error": "no such certificate"}, status_code=404)
-    pdf = await certificate_pdf(code, principal)
+    verify = str(request.url_for("certificate-verify", code=code))  # the public page its link and QR code open
+    pdf = await certificate_pdf(code, principal, verification_url=verify)
     if pdf is None:
         return JSONResponse({"error": "no such certificate"}, status_code=404)
     return Response(
@@ -261,6 +263,7 @@ def create_app(
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         Route("/certificates/{code:str}.pdf", certificate, methods=["GET"]),
+        Route("/certificates/verify/{code:str}", verification_page(graphql.clock), name="certificate-verify"),
         Route("/graphql", graphql, methods=["GET", "POST"]),
         WebSocketRoute("/graphql", graphql),
     ]

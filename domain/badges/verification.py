@@ -1,0 +1,58 @@
+"""Verifying a certificate: what anyone holding its code may learn, with no token and no contact details.
+
+The public page /certificates/verify/<code> shows these facts, and GraphQL's `verifyCertificate` gives the same
+ones, so a certificate says the same thing wherever it is checked.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from domain.badges.machine import HELD
+from domain.kernel.roles import Role
+from domain.models import BadgeRecord, Organization, Participant
+from domain.standing.machines import machine_class
+
+CODE_LENGTH = 16  # what evaluation issues: 8 random bytes, in hex
+
+
+@dataclass(frozen=True)
+class CertificateFacts:
+    code: str
+    name: str
+    organization_name: str  # the organization's display name, never its slug
+    role: Role
+    awarded_at: datetime
+    badge_status: str  # the badge machine's state now: awarded, at_risk, revoked
+    still_held: bool  # awarded or at risk: an at-risk badge keeps its perks through the cure window
+    in_good_standing: bool  # the person's standing now is their ladder's first rung
+    standing_since: datetime
+
+
+def is_certificate_code(text: str) -> bool:
+    """The shape of a code, checked before any query: anything else is no certificate."""
+    return len(text) == CODE_LENGTH and all(c in "0123456789abcdef" for c in text)
+
+
+async def verify_certificate(code: str) -> CertificateFacts | None:
+    """The facts behind a certificate code, or None when no badge carries it (a re-award issues a new code)."""
+    if not is_certificate_code(code):
+        return None
+    record = await BadgeRecord.filter(certificate_code=code).first()
+    if record is None or record.awarded_at is None:
+        return None
+    participant = await Participant.get(id=record.participant_id)
+    organization = await Organization.get(id=participant.organization_id)
+    role = Role(participant.role)
+    return CertificateFacts(
+        code=code,
+        name=participant.display_name,
+        organization_name=organization.name,
+        role=role,
+        awarded_at=record.awarded_at,
+        badge_status=record.state,
+        still_held=record.state in HELD,
+        in_good_standing=participant.standing == machine_class(role).initial_state.id,
+        standing_since=participant.standing_since,
+    )
