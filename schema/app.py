@@ -13,7 +13,7 @@ from cross_web import HTTPException
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket
 from strawberry.exceptions import ConnectionRejectionError
@@ -29,6 +29,7 @@ from domain.kernel.clock import Clock, SystemClock
 from schema.build import StandingExecutionContext, build_schema
 from schema.context import Context
 from schema.fastpath_check import check_fast_path
+from schema.graphiql import graphiql_assets, graphiql_page
 from schema.http_view import GraphQLOverHTTP
 from schema.metrics import Metrics
 from schema.observability import RequestContext
@@ -59,6 +60,10 @@ class StandingGraphQL(GraphQLOverHTTP):
         finally:
             if isinstance(request, WebSocket):
                 self.sockets.closed(request)
+
+    async def render_graphql_ide(self, request: Request) -> HTMLResponse:  # type: ignore[override]
+        """GraphiQL from the package's own copies (schema/graphiql/), so it opens without internet."""
+        return HTMLResponse(graphiql_page())
 
     def decode_json(self, data: str | bytes) -> object:
         """HTTP bodies and websocket messages alike: bounded in size, UTF-8 and nesting (schema/request_limits.py)."""
@@ -264,6 +269,7 @@ def create_app(
         Route("/readyz", readyz),
         Route("/certificates/{code:str}.pdf", certificate, methods=["GET"]),
         Route("/certificates/verify/{code:str}", verification_page(graphql.clock), name="certificate-verify"),
+        graphiql_assets(),
         Route("/graphql", graphql, methods=["GET", "POST"]),
         WebSocketRoute("/graphql", graphql),
     ]
