@@ -27,6 +27,7 @@ from domain.infra.config import Settings
 from domain.infra.db import ensure_sqlite_folder, tortoise_config
 from domain.kernel.clock import Clock, SystemClock
 from schema.build import StandingExecutionContext, build_schema
+from schema.console import console_routes
 from schema.context import Context
 from schema.fastpath_check import check_fast_path
 from schema.graphiql import graphiql_assets, graphiql_page
@@ -269,6 +270,7 @@ def create_app(
         Route("/readyz", readyz),
         Route("/certificates/{code:str}.pdf", certificate, methods=["GET"]),
         Route("/certificates/verify/{code:str}", verification_page(graphql.clock), name="certificate-verify"),
+        *console_routes(),
         graphiql_assets(),
         Route("/graphql", graphql, methods=["GET", "POST"]),
         WebSocketRoute("/graphql", graphql),

@@ -28,6 +28,7 @@ from schema.mutations.activity import ActivityMutations, LeaveMutations
 from schema.mutations.participants import ParticipantMutations
 from schema.mutations.standing import build_transition_mutations
 from schema.notices import NoticeMutations, NoticeQueries
+from schema.organization import OrganizationQueries
 from schema.queries import Query
 from schema.scalars import SCALARS
 from schema.subscriptions import Subscription
@@ -119,7 +120,16 @@ def build_schema(*, production: bool = False) -> strawberry.Schema:
     ]
     if production:
         extensions += [DisableIntrospection, lambda: MaskErrors(should_mask_error=_mask)]
-    queries = (Query, WebhookQueries, BadgePolicyQueries, CaseQueries, NoticeQueries, AppealQueries, LockQueries)
+    queries = (
+        Query,
+        WebhookQueries,
+        BadgePolicyQueries,
+        CaseQueries,
+        NoticeQueries,
+        AppealQueries,
+        LockQueries,
+        OrganizationQueries,
+    )
     query = strawberry.type(type("Query", queries, {}))
     return StandingSchema(
         query=query,

@@ -20,7 +20,7 @@ from domain.cases.notes import add_moderator_note, open_session_note
 from domain.cases.policy import CasePolicy
 from domain.cases.reporting import ConcernReport, Evidence, Reporter, report_concern
 from domain.cases.settings import set_case_stages
-from domain.cases.stages import STAGES
+from domain.cases.stages import STAGES, stage_reached
 from domain.kernel.rejections import NotFound, is_rejection
 from domain.models import AdminNudge as AdminNudgeRow
 from domain.models import Case as CaseRow
@@ -231,6 +231,7 @@ class CaseStage:
     stage: str
     due_at: datetime
     nudged: bool = strawberry.field(description="The stage was missed and the admins were nudged.")
+    reached: bool = strawberry.field(description="The case got past this stage; until then it waits in the queue.")
 
 
 @strawberry.type(description="A case, as the organization's admins see it.")
@@ -295,7 +296,15 @@ class Case:
     async def stages(self) -> list[CaseStage]:
         deadlines = await Deadline.filter(subject_id=self.row.id, kind__in=list(STAGES)).order_by("due_at")
         nudged = set(await AdminNudgeRow.filter(case_id=self.row.id).values_list("key", flat=True))
-        return [CaseStage(stage=STAGES[d.kind][0], due_at=d.due_at, nudged=d.key in nudged) for d in deadlines]
+        return [
+            CaseStage(
+                stage=STAGES[d.kind][0],
+                due_at=d.due_at,
+                nudged=d.key in nudged,
+                reached=stage_reached(d.kind, self.row),
+            )
+            for d in deadlines
+        ]
 
 
 @strawberry.type(

@@ -46,7 +46,8 @@ async def arm_stages(case: Case, policy: CasePolicy, since: datetime, conn: Any,
         )
 
 
-def _reached(kind: DeadlineKind, case: Case) -> bool:
+def stage_reached(kind: DeadlineKind, case: Case) -> bool:
+    """Whether the case got past this stage: a missed deadline of a reached stage nudges nobody."""
     if kind is DeadlineKind.CASE_ACKNOWLEDGE:
         return case.assignee is not None or case.state in TRIAGED_OR_LATER
     if kind is DeadlineKind.CASE_TRIAGE:
@@ -57,7 +58,7 @@ def _reached(kind: DeadlineKind, case: Case) -> bool:
 async def stage_overdue(d: Deadline, p: Participant, now: datetime, dry_run: bool) -> Firing:
     """The rule every case stage deadline runs: nudge the admins if the stage was not reached in time."""
     case = await Case.filter(id=d.subject_id).first()
-    if case is None or _reached(d.kind, case):
+    if case is None or stage_reached(d.kind, case):
         return Firing("no nudge (the stage was reached in time)")
     stage, reached = STAGES[d.kind]
     text = f"case {case.reference} was not {reached} in time"
