@@ -13,6 +13,7 @@ from domain.badges.perks import perks_for
 from domain.infra.snapshots import ParticipantRead
 from domain.kernel.roles import Role
 from domain.models import BadgeRecord
+from schema.enums import BadgeStatus
 from schema.loaders import BadgeSummary
 
 
@@ -63,7 +64,7 @@ class BadgePerks:
 
 @strawberry.type
 class Badge:
-    status: str = strawberry.field(description="none, awarded, at_risk or revoked (the badge machine's state).")
+    status: BadgeStatus = strawberry.field(description="The badge machine's state: NONE, AWARDED, AT_RISK or REVOKED.")
     since: datetime | None
     cure_by: datetime | None = strawberry.field(
         description="While at risk: meet every criterion again by this time to keep the badge, or it is revoked."
@@ -82,7 +83,7 @@ class Badge:
         url = f"/certificates/{record.certificate_code}.pdf" if record and perks.certificate else None
         evidence: list[dict] = list(record.criteria) if record else []
         return cls(
-            status=state,
+            status=BadgeStatus(state),
             since=record.since if record else None,
             cure_by=record.cure_by if record else None,
             policy_version=record.policy_version if record else None,

@@ -10,8 +10,10 @@ import strawberry
 from domain import models
 from domain.access import principals
 from domain.appeals.machine import AppealMachine
+from domain.badges.machine import BadgeMachine
 from domain.cases.decisions import Outcome, ReporterSummary
 from domain.cases.machine import CaseMachine
+from domain.cases.stages import STAGES
 from domain.kernel import actors, roles
 from domain.standing.machines import all_event_ids, all_state_ids
 
@@ -77,3 +79,22 @@ CommunityEventKind = models.CommunityEventKind
 ConcernCategory = models.ConcernCategory
 ReporterKind = models.ReporterKind
 CaseOutcome = Outcome
+
+# The badge machine's states and events (badge.status, badgeChanged), and every step caseChanged reports: the
+# case's own steps and each stage deadline missed (domain/cases/stages.py names them `<stage>_overdue`).
+if TYPE_CHECKING:
+    BadgeStatus = Enum
+    BadgeEvent = Enum
+    CaseChangeEvent = Enum
+else:
+    BadgeStatus = _from_ids(
+        "BadgeStatus", [state.id for state in BadgeMachine.states], "Every state of the badge machine."
+    )
+    BadgeEvent = _from_ids(
+        "BadgeEvent", [event.id for event in BadgeMachine.events], "Every event of the badge machine."
+    )
+    CaseChangeEvent = _from_ids(
+        "CaseChangeEvent",
+        [member.value for member in CaseEvent] + [f"{stage}_overdue" for stage, _ in STAGES.values()],
+        "Every step of a case a subscriber hears of: its steps, and each stage deadline it missed.",
+    )

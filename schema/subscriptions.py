@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncGenerator
 from datetime import datetime
+from typing import Any, TypeVar
 
 import strawberry
 from strawberry.types import Info
@@ -20,6 +21,7 @@ from domain.events.outbox import (
     latest_id,
 )
 from schema.context import admin_of, principal_of
+from schema.enums import BadgeEvent, BadgeStatus, CaseChangeEvent, CaseState, StandingEvent, StandingState
 from schema.errors import AuthError, InputError
 from schema.ids import parse_participant_id
 from workers.realtime import RESYNC, Broadcaster
@@ -29,35 +31,86 @@ REPLAY_BATCH = 500
 EVENT_CURSOR = re.compile(r"^[0-9]{1,18}$")
 
 
-@strawberry.type(description="A committed change. `cursor` is what to pass as `after` to resume.")
+@strawberry.interface(description="A committed change. `cursor` is what to pass as `after` to resume.")
 class ChangeEvent:
     cursor: strawberry.ID
-    type: str
+    type: str = strawberry.field(description='The event type, as webhooks name it, e.g. "standing.changed".')
     organization_id: strawberry.ID
     participant_id: strawberry.ID
-    machine: str | None
-    event: str | None
-    from_state: str | None
-    to_state: str | None
+    machine: str | None = strawberry.field(description='Whose machine moved: "mentor", "protege_badge", "case"...')
     reason_code: str
     ref: str | None = strawberry.field(description='What else it is about, e.g. "notice:12" or "case:CASE-7Q2M-9K4D".')
     occurred_at: datetime
 
+    @staticmethod
+    def common(m: dict) -> dict[str, Any]:
+        return {
+            "cursor": strawberry.ID(str(m["id"])),
+            "type": m["type"],
+            "organization_id": strawberry.ID(str(m["organization_id"])),
+            "participant_id": strawberry.ID(str(m["participant_id"])),
+            "machine": m["machine"],
+            "reason_code": m["reason_code"],
+            "ref": m.get("ref"),
+            "occurred_at": datetime.fromisoformat(m["occurred_at"]),
+        }
+
+
+@strawberry.type(description="A standing transition: the same enums as `standing { state allowedEvents }`.")
+class StandingChange(ChangeEvent):
+    event: StandingEvent
+    from_state: StandingState
+    to_state: StandingState
+
     @classmethod
-    def from_message(cls, m: dict) -> ChangeEvent:
+    def from_message(cls, m: dict) -> StandingChange:
         return cls(
-            cursor=strawberry.ID(str(m["id"])),
-            type=m["type"],
-            organization_id=strawberry.ID(str(m["organization_id"])),
-            participant_id=strawberry.ID(str(m["participant_id"])),
-            machine=m["machine"],
-            event=m["event"],
-            from_state=m["from_state"],
-            to_state=m["to_state"],
-            reason_code=m["reason_code"],
-            ref=m.get("ref"),
-            occurred_at=datetime.fromisoformat(m["occurred_at"]),
+            **cls.common(m),
+            event=StandingEvent(m["event"]),
+            from_state=StandingState(m["from_state"]),
+            to_state=StandingState(m["to_state"]),
         )
+
+
+@strawberry.type(description="A badge awarded, put at risk, cured or revoked: the same enum as `badge { status }`.")
+class BadgeChange(ChangeEvent):
+    event: BadgeEvent
+    from_state: BadgeStatus
+    to_state: BadgeStatus
+
+    @classmethod
+    def from_message(cls, m: dict) -> BadgeChange:
+        return cls(
+            **cls.common(m),
+            event=BadgeEvent(m["event"]),
+            from_state=BadgeStatus(m["from_state"]),
+            to_state=BadgeStatus(m["to_state"]),
+        )
+
+
+@strawberry.type(description="A case's step, or a stage deadline it missed (admins only).")
+class CaseChange(ChangeEvent):
+    event: CaseChangeEvent
+    from_state: CaseState | None
+    to_state: CaseState
+
+    @classmethod
+    def from_message(cls, m: dict) -> CaseChange:
+        return cls(
+            **cls.common(m),
+            event=CaseChangeEvent(m["event"]),
+            from_state=CaseState(m["from_state"]) if m["from_state"] else None,
+            to_state=CaseState(m["to_state"]),
+        )
+
+
+@strawberry.type(description="A nudge: a window half gone, or a notice left unread.")
+class NudgeEvent(ChangeEvent):
+    kind: str = strawberry.field(description="What the nudge is about: response, notes, feedback or notice.")
+
+    @classmethod
+    def from_message(cls, m: dict) -> NudgeEvent:
+        return cls(**cls.common(m), kind=m["event"])
 
 
 def _scope(
@@ -137,13 +190,17 @@ def _after(value: strawberry.ID | None) -> int | None:
     return int(str(value))
 
 
+Change = TypeVar("Change", StandingChange, BadgeChange, CaseChange, NudgeEvent)
+
+
 async def _changes(
     info: Info,
     organization_id: strawberry.ID | None,
     participant_id: strawberry.ID | None,
     after: strawberry.ID | None,
     event_types: tuple[str, ...],
-) -> AsyncGenerator[ChangeEvent, None]:
+    payload: type[Change],
+) -> AsyncGenerator[Change, None]:
     """One type of event in the caller's scope, replayed from `after`, then live."""
     org, participant = _scope(info, organization_id, participant_id)
     try:  # one token holds a bounded number of subscriptions, however many sockets it opens
@@ -158,7 +215,7 @@ async def _changes(
             types=list(event_types),
             after=_after(after),
         ):
-            yield ChangeEvent.from_message(event)
+            yield payload.from_message(event)
     finally:
         release()
 
@@ -175,8 +232,8 @@ class Subscription:
         organization_id: strawberry.ID | None = None,
         participant_id: strawberry.ID | None = None,
         after: strawberry.ID | None = None,
-    ) -> AsyncGenerator[ChangeEvent, None]:
-        async for event in _changes(info, organization_id, participant_id, after, (STANDING_CHANGED,)):
+    ) -> AsyncGenerator[StandingChange, None]:
+        async for event in _changes(info, organization_id, participant_id, after, (STANDING_CHANGED,), StandingChange):
             yield event
 
     @strawberry.subscription(description="Badge awards and revocations, replayed from `after`, then live.")
@@ -186,8 +243,8 @@ class Subscription:
         organization_id: strawberry.ID | None = None,
         participant_id: strawberry.ID | None = None,
         after: strawberry.ID | None = None,
-    ) -> AsyncGenerator[ChangeEvent, None]:
-        async for event in _changes(info, organization_id, participant_id, after, (BADGE_CHANGED,)):
+    ) -> AsyncGenerator[BadgeChange, None]:
+        async for event in _changes(info, organization_id, participant_id, after, (BADGE_CHANGED,), BadgeChange):
             yield event
 
     @strawberry.subscription(description="Nudges, replayed from `after`, then live.")
@@ -197,8 +254,8 @@ class Subscription:
         organization_id: strawberry.ID | None = None,
         participant_id: strawberry.ID | None = None,
         after: strawberry.ID | None = None,
-    ) -> AsyncGenerator[ChangeEvent, None]:
-        async for event in _changes(info, organization_id, participant_id, after, (NUDGE_CREATED,)):
+    ) -> AsyncGenerator[NudgeEvent, None]:
+        async for event in _changes(info, organization_id, participant_id, after, (NUDGE_CREATED,), NudgeEvent):
             yield event
 
     @strawberry.subscription(
@@ -207,7 +264,7 @@ class Subscription:
     )
     async def case_changed(
         self, info: Info, participant_id: strawberry.ID | None = None, after: strawberry.ID | None = None
-    ) -> AsyncGenerator[ChangeEvent, None]:
+    ) -> AsyncGenerator[CaseChange, None]:
         admin_of(info)
-        async for event in _changes(info, None, participant_id, after, CASE_EVENT_TYPES):
+        async for event in _changes(info, None, participant_id, after, CASE_EVENT_TYPES, CaseChange):
             yield event

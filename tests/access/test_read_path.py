@@ -82,7 +82,7 @@ async def test_badges_loaded_with_the_page_match_badges_loaded_one_by_one(gql, w
         assert alone["node"]["badge"] == edge["node"]["badge"]
         statuses.add(edge["node"]["badge"]["status"])
         criteria += len(edge["node"]["badge"].get("criteria", []))
-    assert statuses == {"none", "awarded", "revoked"}
+    assert statuses == {"NONE", "AWARDED", "REVOKED"}
     assert criteria == (6 if fields == BADGE_WITH_EVIDENCE else 0)
 
 
@@ -108,7 +108,7 @@ async def test_badges_on_a_page_through_a_fragment_are_loaded_with_the_page(gql,
       fragment page on ParticipantConnection { edges { node { ... on Participant { badge { status } } } } }"""
     statements, data = await count(gql, sql_counter, query, {}, world.partner)
     assert statements == 2, sql_counter.statements
-    assert {e["node"]["badge"]["status"] for e in data["participants"]["edges"]} == {"none", "awarded", "revoked"}
+    assert {e["node"]["badge"]["status"] for e in data["participants"]["edges"]} == {"NONE", "AWARDED", "REVOKED"}
 
 
 FIELDS = """id role displayName timezone version profileVisible bookingNeedsApproval programReview createdAt email

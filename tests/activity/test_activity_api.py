@@ -146,7 +146,7 @@ async def test_the_last_activity_that_completes_the_criteria_awards_the_badge_on
         token=world.protege_token,
     )
     badge = (await gql.data(BADGE, {"id": str(world.protege.id)}, token=world.protege_token))["participant"]["badge"]
-    assert badge["status"] == "awarded" and badge["policyVersion"] == "protege-badge-2026.2"
+    assert badge["status"] == "AWARDED" and badge["policyVersion"] == "protege-badge-2026.2"
     assert all(c["met"] for c in badge["criteria"]) and len(badge["criteria"]) == 5
     assert badge["perks"]["ambassadorEligible"] is True and badge["perks"]["spotlightEligible"] is False
     assert badge["perks"]["certificateUrl"].startswith("/certificates/")
@@ -180,7 +180,7 @@ async def test_priority_listing_puts_badge_holders_first(gql, world, clock):
         "Maya Mentor",
         "Pat Protege",
     ]
-    assert [n["badge"]["status"] for n in by_priority] == ["awarded", "awarded", "none", "none"]
+    assert [n["badge"]["status"] for n in by_priority] == ["AWARDED", "AWARDED", "NONE", "NONE"]
     by_id = [
         e["node"]["displayName"] for e in (await gql.data(query % "ID", token=world.admin))["participants"]["edges"]
     ]

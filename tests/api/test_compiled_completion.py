@@ -98,7 +98,7 @@ async def test_an_awaitable_in_a_plain_looking_place_falls_back_to_graphql_core(
         {"id": str(world.protege.id)},
         token=world.admin,
     )
-    assert data["participant"] == {"displayName": "Pat Protege", "badge": {"status": "none"}}
+    assert data["participant"] == {"displayName": "Pat Protege", "badge": {"status": "NONE"}}
     assert compiled.stats["fell_back"] == before + 1
 
 

@@ -46,7 +46,7 @@ async def test_a_lapsed_criterion_puts_the_badge_at_risk_with_its_perks_and_a_cu
     }
     assert not {c["key"]: c for c in lapse.evidence["criteria"]}["active_goal"]["met"]
     badge = (await gql.data(BADGE, {"id": str(world.protege.id)}, token=world.protege_token))["participant"]["badge"]
-    assert badge["status"] == "at_risk" and badge["cureBy"] == record.cure_by.isoformat()
+    assert badge["status"] == "AT_RISK" and badge["cureBy"] == record.cure_by.isoformat()
     assert badge["perks"]["priorityListing"] and badge["perks"]["certificateUrl"]  # kept through the window
     [advice] = [a for a in badge["advice"] if a["criterion"] == "active_goal"]
     assert advice["dueBy"] == record.cure_by.isoformat() and "to keep the badge" in advice["message"]

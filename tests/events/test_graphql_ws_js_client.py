@@ -136,9 +136,9 @@ def test_the_graphql_ws_client_replays_from_its_cursor_then_streams_live_events(
     assert code == 0, stderr
     events = replayed + [live]
     assert [(e["event"], e["fromState"], e["toState"]) for e in events] == [
-        ("send_reminder", "good", "reminder"),
-        ("approve_reschedule", "reminder", "good"),
-        ("issue_warning", "good", "warning"),
+        ("SEND_REMINDER", "GOOD", "REMINDER"),
+        ("APPROVE_RESCHEDULE", "REMINDER", "GOOD"),
+        ("ISSUE_WARNING", "GOOD", "WARNING"),
     ]
     assert {e["type"] for e in events} == {"standing.changed"}
     assert {e["reasonCode"] for e in events} == {
@@ -165,6 +165,6 @@ def test_the_graphql_ws_client_resumes_after_a_cursor_and_is_refused_a_bad_token
         assert resumed.finish()[0] == 0
         refused = NodeSubscriber(js_client, base, "not-a-token", count=1)
         code, stderr = refused.finish()
-    assert (first["event"], missed["event"]) == ("send_reminder", "approve_reschedule")
+    assert (first["event"], missed["event"]) == ("SEND_REMINDER", "APPROVE_RESCHEDULE")
     assert int(missed["cursor"]) > int(first["cursor"])
     assert code == 2 and json.loads(stderr.strip().splitlines()[-1])["close"] == 4403, stderr

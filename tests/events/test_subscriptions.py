@@ -81,8 +81,8 @@ async def test_a_mutation_reaches_a_partners_subscription_without_contact_detail
         await subscriber.close()
     assert (event["type"], event["fromState"], event["toState"], event["reasonCode"]) == (
         "standing.changed",
-        "good",
-        "reminder",
+        "GOOD",
+        "REMINDER",
         "admin.send_reminder",
     )
     assert "email" not in json.dumps(event) and "example.org" not in json.dumps(event)
@@ -111,10 +111,10 @@ async def test_an_event_from_a_worker_job_in_another_process_reaches_the_subscri
             worker.terminate()
             worker.wait(timeout=10)
             await subscriber.close()
-    assert (suspended["event"], suspended["toState"]) == ("suspend", "suspended")
+    assert (suspended["event"], suspended["toState"]) == ("SUSPEND", "SUSPENDED")
     assert (lifted["event"], lifted["toState"], lifted["reasonCode"]) == (
-        "lift_suspension",
-        "first_notice",
+        "LIFT_SUSPENSION",
+        "FIRST_NOTICE",
         "suspension_ends",
     )
 
@@ -138,7 +138,7 @@ async def test_a_partner_that_reconnects_with_its_cursor_gets_exactly_what_it_mi
     assert [int(e["participantId"]) for e in missed] == [parse_participant_id(p) for p in pids[2:]]
     assert len({e["cursor"] for e in seen + missed + [live]}) == 6
     assert [int(e["cursor"]) for e in missed] == sorted(int(e["cursor"]) for e in missed)
-    assert int(missed[0]["cursor"]) > int(seen[-1]["cursor"]) and live["event"] == "approve_reschedule"
+    assert int(missed[0]["cursor"]) > int(seen[-1]["cursor"]) and live["event"] == "APPROVE_RESCHEDULE"
 
 
 async def test_killing_the_relay_and_restarting_redis_midstream_loses_nothing(database_url, redis_server):
