@@ -1,4 +1,4 @@
-// Pages are built from data with DOM calls, never innerHTML: every value becomes text, so nothing in it can run.
+// Pages are built from data with DOM calls and text nodes, never as HTML strings, so nothing in the data can run.
 
 export function h(tag, props = {}, ...children) {
   const element = document.createElement(tag);
