@@ -9,7 +9,7 @@ from domain.access.principals import TokenRole
 from domain.models import Organization as OrganizationRow
 from domain.participants.census import census
 from schema.context import principal_of
-from schema.enums import Role, StandingState
+from schema.enums import BadgeStatus, Role, StandingState
 from schema.errors import AuthError
 from schema.types import Organization
 
@@ -24,7 +24,7 @@ class StandingCount:
 @strawberry.type(description="How many participants of one role have one badge status.")
 class BadgeCount:
     role: Role
-    status: str = strawberry.field(description="none, awarded, at_risk or revoked, as on Badge.status.")
+    status: BadgeStatus = strawberry.field(description="The badge machine's state, as on Badge.status.")
     count: int
 
 
@@ -49,5 +49,5 @@ class OrganizationQueries:
             standings=[
                 StandingCount(role=t.role, state=StandingState(t.state), count=t.count) for t in counted.standings
             ],
-            badges=[BadgeCount(role=t.role, status=t.state, count=t.count) for t in counted.badges],
+            badges=[BadgeCount(role=t.role, status=BadgeStatus(t.state), count=t.count) for t in counted.badges],
         )

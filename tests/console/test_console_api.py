@@ -42,7 +42,7 @@ async def test_the_overview_counts_every_state_and_status_zeros_included(gql, wo
         ("PROTEGE", "INELIGIBLE"): 0,
     }
     badges = {(t["role"], t["status"]): t["count"] for t in data["badges"]}
-    assert badges[("MENTOR", "none")] == 2 and badges[("PROTEGE", "awarded")] == 1 and badges[("PROTEGE", "none")] == 0
+    assert badges[("MENTOR", "NONE")] == 2 and badges[("PROTEGE", "AWARDED")] == 1 and badges[("PROTEGE", "NONE")] == 0
     assert sum(badges.values()) == sum(standings.values()) == 3
     other = (await gql.data(OVERVIEW, token=world.other_admin))["organizationOverview"]
     assert sum(t["count"] for t in other["standings"]) == 0  # another organization counts only its own

@@ -91,7 +91,7 @@ function badgeView(badge) {
     ),
   );
   return [
-    h("p", {}, h("span", { class: `pill badge-${badge.status}` }, label(badge.status)),
+    h("p", {}, h("span", { class: `pill badge-${badge.status.toLowerCase()}` }, label(badge.status)),
       badge.since ? ` since ${day(badge.since)}` : "", badge.cureBy ? ` · cure by ${when(badge.cureBy)}` : "",
       h("span", { class: "small muted" }, badge.policyVersion ? ` · policy ${badge.policyVersion}` : "")),
     criteria.length

@@ -62,7 +62,7 @@ export async function participantsPage(main, query = "") {
       h("td", {}, label(node.role)),
       h("td", {}, h("span", { class: `pill state-${node.standing.state.toLowerCase()}` }, label(node.standing.state)),
         h("span", { class: "small muted" }, ` since ${day(node.standing.since)}`)),
-      h("td", {}, label(node.badge?.status ?? "none")),
+      h("td", {}, label(node.badge?.status ?? "NONE")),
     ),
   );
   const more = participants.pageInfo.hasNextPage
