@@ -10,22 +10,38 @@ import asyncio
 import contextlib
 import contextvars
 import logging
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import date
+
+from tortoise.exceptions import OperationalError
 
 from domain.badges.evaluation import evaluate_everyone as nightly_badges
 from domain.deadlines.schedule import on_scheduled
 from domain.deadlines.sweep import fire_deadline, sweep
 from domain.events.webhooks import deliver_due
+from domain.infra.sqlite import is_busy, write_lock_taken
 from domain.kernel.clock import Clock
 from domain.models import Deadline
 
 log = logging.getLogger("standing.embedded")
 EARLY_WAKE_MARGIN = 0.005  # seconds
+# Seconds between tries of a sweep that finds SQLite's write lock taken (`standing demo` writes in one long
+# transaction); after the last, the next interval's sweep tries again.
+BUSY_RETRIES = (0.5, 1.0, 2.0, 4.0, 8.0)
+BUSY_REARM = 1.0  # seconds until a precise timer that found the database locked fires again
 
 
 class EmbeddedScheduler:
-    def __init__(self, clock: Clock, interval: float = 30.0) -> None:
+    def __init__(
+        self,
+        clock: Clock,
+        interval: float = 30.0,
+        *,
+        retry_delays: Sequence[float] = BUSY_RETRIES,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
         self.clock, self.interval = clock, interval
+        self.retry_delays, self._sleep = tuple(retry_delays), sleep
         self._timers: dict[int, asyncio.TimerHandle] = {}
         self._tasks: set[asyncio.Task] = set()
         self._loop_task: asyncio.Task | None = None
@@ -64,7 +80,18 @@ class EmbeddedScheduler:
         task.add_done_callback(self._tasks.discard)
 
     async def _fire_or_rearm(self, deadline_id: int) -> None:
-        if await fire_deadline(deadline_id, self.clock) is None:
+        try:
+            fired = await fire_deadline(deadline_id, self.clock)
+        except OperationalError as exc:
+            if not is_busy(exc):
+                raise
+            log.info("deadline %s: the database is locked by another writer; trying again shortly", deadline_id)
+            loop = asyncio.get_running_loop()
+            self._timers[deadline_id] = loop.call_later(
+                BUSY_REARM, self._fire, deadline_id, context=contextvars.Context()
+            )
+            return
+        if fired is None:
             deadline = await Deadline.filter(id=deadline_id, fired_at=None).first()
             if deadline is not None and deadline.due_at > self.clock.now():
                 await self._arm(deadline)  # woke early or was postponed: wait for the new due time
@@ -79,10 +106,31 @@ class EmbeddedScheduler:
             await nightly_badges(self.clock)
             self._evaluated_on = today
 
+    async def sweep_retrying(self) -> bool:
+        """`sweep_once`, tried again with growing waits while SQLite's write lock is taken by another writer; False
+        when it still is after the last try (the next interval's sweep tries again). It never waits for the lock
+        on the process's one connection, where every request would queue behind it."""
+        for delay in (*self.retry_delays, None):
+            try:
+                if not await write_lock_taken():
+                    await self.sweep_once()
+                    return True
+                problem = "another writer holds the database's write lock"
+            except OperationalError as exc:
+                if not is_busy(exc):
+                    raise
+                problem = f"the database is locked ({exc})"
+            if delay is None:
+                log.warning("embedded sweep: %s; the next sweep in %.0f s tries again", problem, self.interval)
+                return False
+            log.info("embedded sweep: %s; trying again in %.1f s", problem, delay)
+            await self._sleep(delay)
+        raise AssertionError("unreachable")
+
     async def _sweep_forever(self) -> None:
         while True:
             try:
-                await self.sweep_once()
+                await self.sweep_retrying()
             except Exception:
                 log.exception("embedded sweep failed")
             await asyncio.sleep(self.interval)

@@ -16,6 +16,8 @@ from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.exceptions import OperationalError
 from tortoise.transactions import in_transaction
 
+from domain.infra.sqlite import PRAGMAS
+
 APP_LABEL = "standing"
 T = TypeVar("T")
 
@@ -35,7 +37,13 @@ class NoResetConnection(asyncpg.Connection):
 
 
 def connection_config(database_url: str) -> str | dict[str, Any]:
-    """Tortoise's connection entry: the URL itself, or for PostgreSQL its expansion with our connection class."""
+    """Tortoise's connection entry: for PostgreSQL the URL's expansion with our connection class, for SQLite
+    with our pragmas and transactions (domain/infra/sqlite.py; pragmas in the URL's query win)."""
+    if database_url.startswith("sqlite://"):
+        config = expand_db_url(database_url)
+        config["engine"] = "domain.infra.sqlite"
+        config["credentials"] = {**PRAGMAS, **config["credentials"]}
+        return config
     if not database_url.startswith(("postgres://", "postgresql://", "asyncpg://")):
         return database_url
     config = expand_db_url(database_url)

@@ -52,4 +52,4 @@ def test_postgres_connections_go_back_to_the_pool_without_a_reset_round_trip():
     assert config["credentials"]["connection_class"] is NoResetConnection
     assert config["credentials"]["maxsize"] == "7" and config["credentials"]["database"] == "test"
     assert NoResetConnection.get_reset_query(None) == ""  # type: ignore[arg-type]  # it reads nothing of the connection
-    assert connection_config("sqlite://var/standing.sqlite3") == "sqlite://var/standing.sqlite3"
+    assert connection_config("sqlite://var/standing.sqlite3")["engine"] == "domain.infra.sqlite"  # tests/infra

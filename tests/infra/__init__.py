@@ -1,0 +1,1 @@
+"""Tests of the infrastructure: the database as Standing runs it."""
