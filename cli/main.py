@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import difflib
+import os
 import sys
 from collections.abc import Awaitable, Callable
 from datetime import UTC
@@ -16,7 +18,7 @@ from domain.infra import db
 from domain.infra.config import Settings
 from domain.kernel.clock import SystemClock
 from domain.kernel.rejections import InvalidInput, NotFound
-from domain.models import ApiToken
+from domain.models import ApiToken, Organization
 
 
 def _with_database(settings: Settings, work: Callable[[], Awaitable[int]]) -> int:
@@ -69,10 +71,34 @@ def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+async def _organization_for_token(args: argparse.Namespace, clock: SystemClock) -> Organization | None:
+    """The organization named by --org. A new one only with --create-org, or as a database's very first one
+    (the quick start's): a typo never silently makes an empty organization."""
+    organization = await Organization.filter(slug=args.org).first()
+    if organization is not None:
+        return organization
+    known = await Organization.all().order_by("slug").values_list("slug", flat=True)
+    if known and not args.create_org:
+        close = difflib.get_close_matches(args.org, known, n=3, cutoff=0.6)
+        hint = (
+            f"did you mean {' or '.join(repr(slug) for slug in close)}?" if close else f"known: {', '.join(known[:10])}"
+        )
+        print(
+            f"error: no organization '{args.org}' ({hint}). Pass --create-org to create it.",
+            file=sys.stderr,
+        )
+        return None
+    organization = await get_or_create_organization(args.org, clock, name=args.org_name)
+    print(f"created organization '{organization.slug}' ({organization.name})")
+    return organization
+
+
 def cmd_token_create(args: argparse.Namespace, settings: Settings) -> int:
     async def work() -> int:
         clock = SystemClock()
-        organization = await get_or_create_organization(args.org, clock)
+        organization = await _organization_for_token(args, clock)
+        if organization is None:
+            return 2
         issued = await create_token(
             organization=organization,
             role=TokenRole(args.role),
@@ -94,11 +120,27 @@ def cmd_token_create(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_token_list(args: argparse.Namespace, settings: Settings) -> int:
+    from cli.tables import print_table
+
     async def work() -> int:
-        tokens = await ApiToken.all().prefetch_related("organization").order_by("id")
-        for t in tokens:
-            state = f"revoked {t.revoked_at:%Y-%m-%d}" if t.revoked_at else "active"
-            print(f"#{t.id}\t{t.role}\t{t.organization.slug}\t{t.prefix}…\t{state}\t{t.label}")
+        tokens = await ApiToken.all().prefetch_related("organization", "participant").order_by("id")
+        rows = [
+            (
+                str(t.id),
+                t.role,
+                t.organization.slug,
+                f"#{t.participant.id} {t.participant.display_name}" if t.participant else "-",
+                f"{t.prefix}…",  # the stored prefix: tokens are kept only as a hash
+                f"{t.created_at:%Y-%m-%d %H:%M}",
+                f"{t.revoked_at:%Y-%m-%d %H:%M}" if t.revoked_at else "-",
+                t.label or "-",
+            )
+            for t in tokens
+        ]
+        header = ("ID", "ROLE", "ORGANIZATION", "PARTICIPANT", "PREFIX", "CREATED (UTC)", "REVOKED (UTC)", "LABEL")
+        print_table(header, rows)
+        if not rows:
+            print("no tokens yet: `standing token create --role admin --org SLUG` makes one")
         return 0
 
     return _with_database(settings, work)
@@ -341,7 +383,11 @@ def build_parser() -> argparse.ArgumentParser:
     token_commands = token.add_subparsers(dest="token_command", required=True, metavar="ACTION")
     create = token_commands.add_parser("create", help="create a token; the secret is printed alone on the last line")
     create.add_argument("--role", required=True, choices=[r.value for r in TokenRole])
-    create.add_argument("--org", required=True, help="organization slug; created if it does not exist yet")
+    create.add_argument(
+        "--org", required=True, help="organization slug; an unknown one is refused (a typo), unless --create-org"
+    )
+    create.add_argument("--create-org", action="store_true", help="create the organization if it does not exist")
+    create.add_argument("--org-name", help="a new organization's display name (default: its slug)")
     create.add_argument(
         "--participant",
         type=int,
@@ -415,9 +461,33 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+NEEDS_DATABASE = {"token", "import", "policy", "sweep", "worker"}  # and `serve` without --migrate
+
+
+def _database_problem(args: argparse.Namespace, settings: Settings) -> str | None:
+    from cli.database import database_problem
+
+    if args.command not in NEEDS_DATABASE and not (args.command == "serve" and not args.migrate):
+        return None
+    by_default = "STANDING_DATABASE_URL" not in os.environ
+    return asyncio.run(database_problem(settings.database_url, by_default=by_default))
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return args.run(args, Settings.from_env())
+    settings = Settings.from_env()
+    if (problem := _database_problem(args, settings)) is not None:
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
+    try:
+        code = args.run(args, settings)
+        sys.stdout.flush()  # inside the try: a reader that went away is met here, not at exit
+    except BrokenPipeError:
+        # `standing sweep | head`: the reader has what it wanted. Stop quietly, and keep the flush at exit
+        # from complaining about the same closed pipe.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    return code
 
 
 if __name__ == "__main__":

@@ -55,10 +55,108 @@ def test_token_create_for_a_participant_needs_the_participant(database_url):
 def test_token_list_and_revoke(database_url):
     run(["token", "create", "--role", "partner", "--org", "acme", "--label", "crm sync"], database_url)
     listed = run(["token", "list"], database_url)
-    assert "partner\tacme" in listed.stdout and "crm sync" in listed.stdout and "stk_" in listed.stdout
+    assert re.search(r"^1 +partner +acme +- +stk_\S+… +\d{4}-\d\d-\d\d \d\d:\d\d +- +crm sync$", listed.stdout, re.M)
     assert run(["token", "revoke", "1"], database_url).returncode == 0
-    assert "revoked" in run(["token", "list"], database_url).stdout
+    revoked = run(["token", "list"], database_url).stdout.splitlines()[1]
+    assert re.search(r"\d\d:\d\d +\d{4}-\d\d-\d\d \d\d:\d\d +crm sync$", revoked), revoked
     assert run(["token", "revoke", "1"], database_url).returncode == 2
+
+
+def test_token_list_has_a_header_names_the_participant_and_shows_no_secret(database_url):
+    secret = run(["token", "create", "--role", "admin", "--org", "acme"], database_url).stdout.splitlines()[-1]
+
+    async def register() -> int:
+        await db.connect(database_url)
+        try:
+            from domain.kernel.clock import SystemClock
+            from domain.kernel.roles import Role
+            from domain.models import Organization
+            from domain.participants.registration import ProfileInput, register_participant
+
+            acme = await Organization.get(slug="acme")
+            ada = await register_participant(
+                organization_id=acme.id,
+                role=Role.MENTOR,
+                profile=ProfileInput("Ada", "ada@example.org", "UTC"),
+                clock=SystemClock(),
+            )
+            return ada.id  # type: ignore[union-attr]
+        finally:
+            await db.disconnect()
+
+    ada = asyncio.run(register())
+    mine = run(["token", "create", "--role", "participant", "--org", "acme", "--participant", str(ada)], database_url)
+    listed = run(["token", "list"], database_url).stdout.splitlines()
+    assert listed[0].split() == [
+        "ID",
+        "ROLE",
+        "ORGANIZATION",
+        "PARTICIPANT",
+        "PREFIX",
+        "CREATED",
+        "(UTC)",
+        "REVOKED",
+        "(UTC)",
+        "LABEL",
+    ]
+    assert f"#{ada} Ada" in listed[2]
+    for shown in (secret, mine.stdout.splitlines()[-1]):
+        assert shown not in "\n".join(listed) and shown[:12] not in "\n".join(listed)  # a 10-character prefix at most
+
+
+def test_a_typo_in_the_organization_is_refused_with_the_close_match(database_url):
+    assert run(["token", "create", "--role", "admin", "--org", "inzpireu"], database_url).returncode == 0
+    typo = run(["token", "create", "--role", "admin", "--org", "inzpiru"], database_url)
+    assert typo.returncode == 2 and typo.stdout == ""
+    assert "no organization 'inzpiru' (did you mean 'inzpireu'?). Pass --create-org" in typo.stderr
+
+    async def slugs() -> list[str]:
+        await db.connect(database_url)
+        try:
+            from domain.models import Organization
+
+            return sorted(await Organization.all().values_list("slug", flat=True))
+        finally:
+            await db.disconnect()
+
+    assert asyncio.run(slugs()) == ["inzpireu"]  # nothing was created
+    made = run(
+        ["token", "create", "--role", "admin", "--org", "acme", "--create-org", "--org-name", "Acme Mentors"],
+        database_url,
+    )
+    assert made.returncode == 0 and "created organization 'acme' (Acme Mentors)" in made.stdout
+    assert asyncio.run(slugs()) == ["acme", "inzpireu"]
+
+
+def test_outside_the_checkout_a_command_says_to_migrate_and_creates_nothing(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "STANDING_DATABASE_URL"}
+    env["PYTHONPATH"] = str(ROOT)
+    for command in (["token", "list"], ["sweep", "--dry-run"], ["token", "create", "--role", "admin", "--org", "x"]):
+        result = subprocess.run(STANDING + command, capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60)
+        assert result.returncode == 2, result.stderr
+        assert f"no Standing database at var/standing.sqlite3, in {tmp_path}" in result.stderr
+        assert "standing migrate" in result.stderr and "STANDING_DATABASE_URL" in result.stderr
+        assert "Traceback" not in result.stderr
+    assert list(tmp_path.iterdir()) == []  # no var/, no empty database
+
+
+def test_a_database_that_is_not_migrated_is_named_with_what_to_do(tmp_path):
+    empty = tmp_path / "empty.sqlite3"
+    empty.touch()
+    result = run(["token", "list"], f"sqlite://{empty}")
+    assert result.returncode == 2
+    assert f"the database sqlite://{empty} has no Standing tables yet. Run `standing migrate`" in result.stderr
+
+
+def test_sweep_into_a_pipe_whose_reader_left_exits_quietly(database_url):
+    env = {**os.environ, "STANDING_DATABASE_URL": database_url}
+    sweep = subprocess.Popen(
+        STANDING + ["sweep", "--dry-run"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT
+    )
+    assert sweep.stdout is not None
+    sweep.stdout.close()  # `| head` that has read all it wanted before sweep writes its first line
+    _, stderr = sweep.communicate(timeout=60)
+    assert sweep.returncode == 0 and stderr == "", stderr
 
 
 def test_migrate_is_idempotent(database_url):
