@@ -310,6 +310,7 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
         try:
             result = await build_demo(
                 slug=args.org,
+                name=args.org_name,
                 size=DemoSize(args.mentors, args.proteges),
                 seed=args.seed,
                 now=started,
@@ -433,7 +434,7 @@ def build_parser() -> argparse.ArgumentParser:
     importer.add_argument("--org", required=True, help="organization slug; created if it does not exist yet")
     importer.set_defaults(run=cmd_import)
 
-    from cli.demo import DEFAULT_SEED, DemoSize
+    from cli.demo import DEFAULT_SEED, DEMO_NAME, DEMO_SLUG, DemoSize
 
     demo = commands.add_parser(
         "demo",
@@ -442,7 +443,10 @@ def build_parser() -> argparse.ArgumentParser:
         "standing state and badge status. Prints an admin token on its last line. Refuses to run "
         "twice into the same organization.",
     )
-    demo.add_argument("--org", default="demo", help="organization slug (default: demo); created if needed")
+    demo.add_argument(
+        "--org", default=DEMO_SLUG, help="a new organization's slug (default: %(default)s); never one with participants"
+    )
+    demo.add_argument("--org-name", help=f"its display name (default: {DEMO_NAME!r} for {DEMO_SLUG}, else the slug)")
     demo.add_argument("--mentors", type=int, default=DemoSize.mentors, help="how many mentors (default: %(default)s)")
     demo.add_argument(
         "--proteges", type=int, default=DemoSize.proteges, help="how many protégés (default: %(default)s)"

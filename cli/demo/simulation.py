@@ -77,6 +77,7 @@ DAY, HOUR = timedelta(days=1), timedelta(hours=1)
 DAYS = 183  # about six months: long enough for a first notice to decay (180 days) inside the story
 EMAIL_DOMAIN = "demo.example.org"  # marks the demo's participants, so a second run can refuse
 DEFAULT_SEED = 2026
+DEMO_SLUG, DEMO_NAME = "demo-academy", "Demo Academy"  # never the quick start's `demo`: the demo has its own
 BADGE_EVERY = 14 * DAY  # the worker evaluates nightly; every two weeks keeps the demo fast
 
 
@@ -110,7 +111,7 @@ class DemoResult:
 
     def summary(self) -> list[str]:
         lines = [
-            f"organization '{self.organization.slug}' (id {self.organization.id}): "
+            f"organization '{self.organization.slug}' ({self.organization.name}, id {self.organization.id}): "
             f"{self.rows['mentors']} mentors, {self.rows['proteges']} protégés"
         ]
         for role in Role:
@@ -1129,15 +1130,17 @@ def _ascii(name: str) -> str:
 
 async def build_demo(
     *,
-    slug: str = "demo",
+    slug: str = DEMO_SLUG,
+    name: str | None = None,
     size: DemoSize = DemoSize(),
     seed: int = DEFAULT_SEED,
     now: datetime,
     progress: Callable[[int, int], None] | None = None,
 ) -> DemoResult:
-    """Fill organization `slug` with a simulated program that ends at `now`; all or nothing.
+    """Fill organization `slug` (display name `name`) with a simulated program that ends at `now`; all or nothing.
 
-    Participants already in the organization are left alone. The sweep knows no organizations: overdue
+    The demo has an organization of its own: one that already has participants is refused, so the demo never
+    mixes with someone's real data, such as the quick start's. The sweep knows no organizations: overdue
     deadlines elsewhere in the database would fire at simulated times, so run the demo on a fresh
     database or on one whose deadlines are current (a running server keeps them so).
     """
@@ -1155,8 +1158,14 @@ async def build_demo(
                 f"organization '{slug}' already has the demo's participants; "
                 f"pass --org with another slug to build a second one"
             )
+        if organization and await Participant.filter(organization_id=organization.id).exists():
+            raise DemoRefused(
+                f"organization '{slug}' already has participants of its own; the demo fills an organization "
+                "of its own: pass --org with a new slug"
+            )
         clock = FixedClock(start)
-        organization = organization or await get_or_create_organization(slug, clock, name="Demo mentorship program")
+        display_name = name or (DEMO_NAME if slug == DEMO_SLUG else slug)
+        organization = organization or await get_or_create_organization(slug, clock, name=display_name)
         issued = await create_token(
             organization=organization, role=TokenRole.ADMIN, clock=clock, label="standing demo: the program admin"
         )

@@ -19,6 +19,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from cli.demo import DEMO_SLUG
 from domain.access.principals import TokenRole
 from domain.infra import db
 from domain.infra.config import Settings
@@ -160,7 +161,7 @@ async def _arrange(url: str, admin: str) -> dict:
             )
             clock.set(now - timedelta(days=2))
             step = (await api.data(NOTICE, {"id": good[0].id}, token=admin))["issueNotice"]
-            appellant_token = await issue("demo", TokenRole.PARTICIPANT, clock, int(_database_id(good[0].id)))
+            appellant_token = await issue(DEMO_SLUG, TokenRole.PARTICIPANT, clock, int(_database_id(good[0].id)))
             appeal = await api.data(APPEAL, {"step": step["transition"]["id"]}, token=appellant_token)
             assert appeal["appealSanction"]["__typename"] == "AppealPayload", appeal
             clock.set(now - timedelta(hours=1))

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
+from cli.demo import DEMO_NAME, DEMO_SLUG
 from tests.console.conftest import Demo, cli, shot, sign_in
 
 STANDING = """query($id: ID!) { participant(id: $id) { version standing { state suspendedUntil
@@ -113,7 +114,9 @@ def test_a_refused_action_says_why_and_changes_nothing(demo: Demo, page):
 
 
 def test_only_an_admin_token_signs_in_and_the_session_lives_in_the_tab_alone(demo: Demo, page, browser):
-    partner = cli(["token", "create", "--role", "partner", "--org", "demo"], demo.env).stdout.strip().splitlines()[-1]
+    partner = (
+        cli(["token", "create", "--role", "partner", "--org", DEMO_SLUG], demo.env).stdout.strip().splitlines()[-1]
+    )
     page.goto(f"{demo.base}/console")
     page.fill("#token", partner)
     page.click("form.signin button[type=submit]")
@@ -176,7 +179,7 @@ def test_the_organization_page_counts_standings_and_badges_and_marks_the_overrid
         assert row.locator("td").inner_text() == str(tally["count"]), tally
     overridden = page.locator("section.policy[data-role='protege'] tr.overridden")
     assert overridden.count() == 1 and "Attend at least 2 sessions" in overridden.inner_text()
-    assert "Set by Demo mentorship program" in overridden.inner_text()
+    assert f"Set by {DEMO_NAME}" in overridden.inner_text()
     assert "Our cohort meets every other week" in page.inner_text("ul.changes")
     shot(page, "organization", "1-counts")
     # A count opens the list of the participants it counts.
