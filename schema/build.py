@@ -22,6 +22,7 @@ from schema.appeals import AppealMutations, AppealQueries
 from schema.badge_policy import BadgePolicyMutations, BadgePolicyQueries
 from schema.cases import CaseMutations, CaseQueries
 from schema.compiled import CompiledCompletion
+from schema.facts import FactMutations, FactQueries
 from schema.limits import MAX_TOKENS, BoundedValidation
 from schema.locks import LockMutations, LockQueries
 from schema.mutations.activity import ActivityMutations, LeaveMutations
@@ -29,6 +30,7 @@ from schema.mutations.participants import ParticipantMutations
 from schema.mutations.standing import build_transition_mutations
 from schema.notices import NoticeMutations, NoticeQueries
 from schema.organization import OrganizationQueries
+from schema.protection import ProtectionMutations, ProtectionQueries
 from schema.queries import Query
 from schema.scalars import SCALARS
 from schema.subscriptions import Subscription
@@ -107,6 +109,8 @@ def build_schema(*, production: bool = False) -> strawberry.Schema:
                 NoticeMutations,
                 AppealMutations,
                 LockMutations,
+                FactMutations,
+                ProtectionMutations,
             ),
             {},
         )
@@ -129,6 +133,8 @@ def build_schema(*, production: bool = False) -> strawberry.Schema:
         AppealQueries,
         LockQueries,
         OrganizationQueries,
+        FactQueries,
+        ProtectionQueries,
     )
     query = strawberry.type(type("Query", queries, {}))
     return StandingSchema(

@@ -14,6 +14,7 @@ from domain.badges.machine import BadgeMachine
 from domain.cases.decisions import Outcome, ReporterSummary
 from domain.cases.machine import CaseMachine
 from domain.cases.stages import STAGES
+from domain.facts.machine import FactMachine
 from domain.kernel import actors, roles
 from domain.standing.machines import all_event_ids, all_state_ids
 
@@ -32,6 +33,8 @@ if TYPE_CHECKING:  # built at import time from the machines; to a type checker t
     AppealState = Enum
     AppealEvent = Enum
     TransitionOutcome = Enum
+    FactState = Enum
+    FactEvent = Enum
 else:
     StandingState = _from_ids(
         "StandingState", all_state_ids(), "Every state of the mentor and protégé standing machines."
@@ -51,6 +54,8 @@ else:
         [*AppealMachine.event_ids(), "file"],
         "Every step of an appeal: filing it, and its machine's events.",
     )
+    FactState = _from_ids("FactState", FactMachine.state_ids(), "Every state of the fact machine.")
+    FactEvent = _from_ids("FactEvent", FactMachine.event_ids(), "Every event of the fact machine.")
     TransitionOutcome = _from_ids(
         "TransitionOutcome",
         ["applied", "held"],
@@ -67,6 +72,7 @@ strawberry.enum(models.Absentee, description="Who did not show.")
 strawberry.enum(models.CommunityEventKind, description="Community events a mentor attends.")
 strawberry.enum(models.ConcernCategory, description="What a concern is about, tied to the sections of the Code.")
 strawberry.enum(models.ReporterKind, description="Who reported a concern.")
+strawberry.enum(models.FactKind, description="What a recorded fact is: a no-show, or a lapsed 48-hour reply window.")
 strawberry.enum(Outcome, name="CaseOutcome", description="How a case was decided.")
 strawberry.enum(ReporterSummary, description="What reporters are told once their case is decided.")
 Role = roles.Role

@@ -6,7 +6,16 @@ import strawberry
 from graphql import GraphQLError
 
 from domain.kernel import rejections
-from schema.enums import AppealEvent, AppealState, CaseEvent, CaseState, StandingEvent, StandingState
+from schema.enums import (
+    AppealEvent,
+    AppealState,
+    CaseEvent,
+    CaseState,
+    FactEvent,
+    FactState,
+    StandingEvent,
+    StandingState,
+)
 
 
 class AuthError(GraphQLError):
@@ -74,6 +83,14 @@ class AppealStepNotAllowedError(UserError):
     reasons: list[str]
 
 
+@strawberry.type(description="The fact machine refused the step; `reasons` are the refusing guards' words.")
+class FactStepNotAllowedError(UserError):
+    state: FactState
+    event: FactEvent
+    allowed_events: list[FactEvent]
+    reasons: list[str]
+
+
 def to_graphql(rejection: rejections.AnyRejection) -> UserError:
     match rejection:
         case rejections.NotFound(entity=entity, id=id_):
@@ -110,6 +127,14 @@ def to_graphql(rejection: rejections.AnyRejection) -> UserError:
                 state=AppealState(rejection.state),
                 event=AppealEvent(rejection.event),
                 allowed_events=[AppealEvent(e) for e in rejection.allowed_events],
+                reasons=rejection.reasons,
+            )
+        case rejections.StepNotAllowed(machine="fact"):
+            return FactStepNotAllowedError(
+                message=rejection.message,
+                state=FactState(rejection.state),
+                event=FactEvent(rejection.event),
+                allowed_events=[FactEvent(e) for e in rejection.allowed_events],
                 reasons=rejection.reasons,
             )
     raise TypeError(f"unknown rejection {rejection!r}")

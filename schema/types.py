@@ -212,6 +212,9 @@ class ParticipantNode(relay.Node):
     profile_visible: bool = strawberry.field(description="Derived from standing.")
     booking_needs_approval: bool = strawberry.field(description="A protégé in reminder books only with admin approval.")
     program_review: bool = strawberry.field(description="Sent to program review for repeated non-responsiveness.")
+    needs_rematch: bool = strawberry.field(
+        description="A protégé whose mentor was removed: suggestedMentors ranks mentors to book instead."
+    )
     created_at: datetime
     row: strawberry.Private[ParticipantRead]
     # Set when the page this node is on loaded every badge at once (see ParticipantConnection).
@@ -228,6 +231,7 @@ class ParticipantNode(relay.Node):
             profile_visible=row.profile_visible,
             booking_needs_approval=row.booking_needs_approval,
             program_review=row.program_review,
+            needs_rematch=row.needs_rematch,
             created_at=row.created_at,
             row=row,
             # A plain attribute, not a resolver: graphql-core reads it without calling into Strawberry.

@@ -42,6 +42,7 @@ from domain.badges.evaluation import evaluate_badges
 from domain.deadlines.leave import grant_leave
 from domain.deadlines.schedule import on_scheduled
 from domain.deadlines.sweep import sweep
+from domain.facts.policy import FACT_POLICY
 from domain.infra.db import transaction
 from domain.kernel.actors import Actor
 from domain.kernel.clock import FixedClock
@@ -956,11 +957,15 @@ class _Simulation:
         elif outcome is SessionStatus.NO_SHOW and absentee is Absentee.MENTOR:
             m.missed.append(session_id)
         elif outcome is SessionStatus.NO_SHOW:
-            standing = await Participant.filter(id=p.id).values_list("standing", flat=True)
-            if standing and standing[0] == "reminder" and not p.in_reminder:
-                p.in_reminder = True  # the rule sent a reminder: bookings now need an admin's approval
-                if p.approve_reminder:
-                    self.at(self.office(self.later(2, 6)), partial(self.approve_reschedule, p))
+            # The no-show counts once its 72-hour dispute window closes: look again a day after (past the catch-up sweep).
+            self.at(self.clock.now() + FACT_POLICY.dispute_window.value + DAY, partial(self.check_reminder, p))
+
+    async def check_reminder(self, p: _Protege) -> None:
+        standing = await Participant.filter(id=p.id).values_list("standing", flat=True)
+        if standing and standing[0] == "reminder" and not p.in_reminder:
+            p.in_reminder = True  # the rule sent a reminder: bookings now need an admin's approval
+            if p.approve_reminder:
+                self.at(self.office(self.later(2, 6)), partial(self.approve_reschedule, p))
 
     async def rebook(self, p: _Protege, scheduled: datetime) -> None:
         if p.active(self.clock.now()):

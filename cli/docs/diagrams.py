@@ -3,10 +3,11 @@
 from domain.appeals.machine import AppealMachine
 from domain.badges.machine import BadgeMachine
 from domain.cases.machine import CaseMachine
+from domain.facts.machine import FactMachine
 from domain.standing.machines import MACHINES
 
 # Every state machine of the Code, in the order the README shows them.
-DIAGRAMED: list[type] = [*MACHINES.values(), BadgeMachine, CaseMachine, AppealMachine]
+DIAGRAMED: list[type] = [*MACHINES.values(), BadgeMachine, CaseMachine, AppealMachine, FactMachine]
 
 
 def machines_markdown() -> str:

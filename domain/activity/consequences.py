@@ -8,6 +8,7 @@ from __future__ import annotations
 from domain.activity.sessions import session_end
 from domain.badges.evaluation import evaluate_badges
 from domain.deadlines.schedule import schedule
+from domain.facts.recording import record_no_show
 from domain.kernel.clock import Clock
 from domain.kernel.roles import Role
 from domain.models import (
@@ -25,7 +26,6 @@ from domain.models import (
     SessionStatus,
 )
 from domain.standing.policy import TIME_POLICY
-from domain.standing.rules.missed_sessions import missed_sessions_reminder
 from domain.standing.rules.renewed_activity import renewed_activity
 
 
@@ -43,7 +43,7 @@ async def after_activity(row: object, clock: Clock, *, evaluate: bool = True) ->
         await schedule(DeadlineKind.NOTES_DUE, row.mentor_id, row.notes_due_at, now, subject_id=row.id)
         await schedule(DeadlineKind.FEEDBACK_NUDGE, row.protege_id, end + nudge, now, subject_id=row.id)
     if isinstance(row, MentorshipSession) and row.status is SessionStatus.NO_SHOW:
-        await missed_sessions_reminder(await Participant.get(id=row.protege_id), now)
+        await record_no_show(row, now)  # provisional: counts toward the reminder once its window closes
     for participant in await Participant.filter(id__in=acted, role=Role.PROTEGE):
         await renewed_activity(participant, type(row).__name__, now)
     if evaluate and concerned:

@@ -10,6 +10,7 @@ from domain.activity.relationships import in_mentorship
 from domain.kernel.clock import Clock
 from domain.kernel.rejections import ActivityRejection, InvalidInput, NotFound, NotPermitted
 from domain.models import Message, Participant
+from domain.protection.no_contact import contact_refusal
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,8 @@ async def send_message(acting: Acting, cmd: SendMessage, clock: Clock) -> Messag
         # A message opens a 48-hour window against its recipient: strangers cannot open one.
         return NotPermitted("a participant messages only the people they are in a mentorship with")
     now = clock.now()
+    if refused := await contact_refusal(cmd.sender_id, cmd.recipient_id, acting.as_participant, now):
+        return refused
     return await Message.create(
         organization_id=acting.organization_id,
         sender_id=cmd.sender_id,

@@ -26,6 +26,7 @@ from domain.models import (
     SessionNote,
     SessionStatus,
 )
+from domain.protection.no_contact import contact_refusal
 from domain.standing.machines import is_hidden, needs_booking_approval
 
 
@@ -89,6 +90,8 @@ async def book_session(acting: Acting, cmd: BookSession, clock: Clock) -> Mentor
         return NotPermitted("only the mentor, the protégé or an admin may book this session")
     if is_hidden(Role.MENTOR, mentor.standing):
         return NotPermitted(f"the mentor is {mentor.standing} and cannot be booked")
+    if refused := await contact_refusal(cmd.mentor_id, cmd.protege_id, acting.as_participant, clock.now()):
+        return refused
     if needs_booking_approval(Role.PROTEGE, protege.standing) and not (acting.is_admin and cmd.admin_approved):
         return NotPermitted("the protégé is in reminder standing: booking needs an admin's approval")
     if not acting.is_admin:  # the platform may backfill history; a participant books what is still ahead
@@ -100,6 +103,8 @@ async def book_session(acting: Acting, cmd: BookSession, clock: Clock) -> Mentor
             return NotPermitted("a mentor books only for a goal whose protégé chose them")
         if acting.as_participant == cmd.protege_id and not await open_for_booking(mentor, cmd.scheduled_at):
             return NotPermitted("the mentor's calendar has no availability at that time")
+    if protege.needs_rematch:  # a session with a new mentor is the rematch
+        await Participant.filter(id=protege.id).update(needs_rematch=False)
     return await MentorshipSession.create(
         organization_id=acting.organization_id,
         mentor_id=cmd.mentor_id,

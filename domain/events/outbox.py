@@ -34,7 +34,19 @@ CASE_OVERDUE = "case.overdue"  # a case missed a stage deadline: the organizatio
 CASE_EVENT_TYPES = (CASE_OPENED, CASE_ASSIGNED, CASE_DECIDED, CASE_CLOSED, CASE_OVERDUE)
 NOTICE_ISSUED = "notice.issued"  # a written notice to a participant; `ref` names it for the platform to email
 APPEAL_CHANGED = "appeal.changed"  # an appeal filed, decided or expired
-EVENT_TYPES = (STANDING_CHANGED, BADGE_CHANGED, NUDGE_CREATED, *CASE_EVENT_TYPES, NOTICE_ISSUED, APPEAL_CHANGED)
+FACT_CHANGED = "fact.changed"  # a no-show or lapse recorded (provisional), disputed, confirmed or withdrawn
+# The other party of a sanctioned participant: their sessions together cancelled, their clocks paused.
+PROTECTION_APPLIED = "protection.applied"
+EVENT_TYPES = (
+    STANDING_CHANGED,
+    BADGE_CHANGED,
+    NUDGE_CREATED,
+    *CASE_EVENT_TYPES,
+    NOTICE_ISSUED,
+    APPEAL_CHANGED,
+    FACT_CHANGED,
+    PROTECTION_APPLIED,
+)
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ class ParticipantSnapshot(StandingFacts):
     suspended_until: datetime | None
     version: int
     program_review: bool
+    needs_rematch: bool
     created_at: datetime
     updated_at: datetime
 

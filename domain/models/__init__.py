@@ -20,6 +20,7 @@ from domain.models.case import (
 from domain.models.community import CommunityAttendance, CommunityEventKind
 from domain.models.deadline import Deadline, DeadlineKind, ExcusedLeave, Nudge
 from domain.models.due_process import Appeal, Notice, StandingLock
+from domain.models.facts import FactKind, NoContactOrder, RecordedFact
 from domain.models.goal import Goal, GoalProgress, GoalStatus
 from domain.models.message import Message
 from domain.models.offering import AvailabilityWindow, ServiceOffering
@@ -72,4 +73,7 @@ __all__ = [
     "Notice",
     "Appeal",
     "StandingLock",
+    "FactKind",
+    "RecordedFact",
+    "NoContactOrder",
 ]

@@ -22,6 +22,7 @@ class DeadlineKind(str, Enum):
     APPEAL_EXPIRY = "appeal_expiry"  # an appeal left undecided expires
     LOCK_END = "lock_end"  # an admin's lock over automation ends: the admins review the participant
     BADGE_CURE = "badge_cure"  # an at-risk badge's grace ends
+    FACT_WINDOW = "fact_window"  # a provisional fact's dispute window closes (72 hours)
 
 
 class Deadline(Model):

@@ -40,6 +40,8 @@ class Participant(StandingFacts, Model):
     version = fields.IntField(default=1)
     # Set when repeated non-responsiveness sends a protégé to program review (Protégé Code, Ineligibility).
     program_review = fields.BooleanField(default=False, db_default=False)
+    # Set when the protégé's mentor is removed: they need a new mentor (suggestedMentors ranks them).
+    needs_rematch = fields.BooleanField(default=False, db_default=False)
     created_at = fields.DatetimeField()
     updated_at = fields.DatetimeField()
 

@@ -33,6 +33,9 @@ class MentorshipSession(Model):
     status = fields.CharEnumField(SessionStatus, max_length=16, default=SessionStatus.BOOKED)
     absentee = fields.CharEnumField(Absentee, max_length=16, null=True)
     notice_hours = fields.FloatField(null=True)
+    # Why the platform cancelled it, protecting the other party ("mentor_suspended", "mentor_removed",
+    # "protege_ineligible"): never counted against either side.
+    cancellation = fields.CharField(max_length=32, null=True)
     approved_by = fields.CharField(max_length=128, null=True)
     booked_at = fields.DatetimeField()
     outcome_at = fields.DatetimeField(null=True)

@@ -13,7 +13,7 @@ from domain.deadlines.schedule import schedule
 from domain.events import outbox
 from domain.models import DeadlineKind, Notice, Organization, Participant, TransitionRecord
 from domain.notices.policy import CODE_SECTIONS, NOTICE_POLICY, STATE_NAMES, STEP_NAMES
-from domain.notices.templates import template_for
+from domain.notices.templates import PLACEHOLDERS, template_for
 from domain.standing.policy import STANDING_POLICY
 
 
@@ -94,7 +94,7 @@ async def render_step(participant: Participant, facts: Facts, conn: Any = None) 
     organization = await _organization(participant, conn)
     template = template_for(facts.event, organization.notice_templates)
     appeal_by = facts.occurred_at + APPEAL_POLICY.window.value
-    values = {
+    values = dict.fromkeys(PLACEHOLDERS, "") | {
         "name": participant.display_name,
         "organization": organization.name,
         "date": day(facts.occurred_at),
@@ -127,7 +127,7 @@ async def render_appeal_decision(
     organization = await _organization(participant, conn)
     template = template_for(f"appeal_{outcome}", organization.notice_templates)
     step_template = template_for(appealed.event, organization.notice_templates)
-    values = {
+    values = dict.fromkeys(PLACEHOLDERS, "") | {
         "name": participant.display_name,
         "organization": organization.name,
         "date": day(now),
@@ -145,6 +145,35 @@ async def render_appeal_decision(
         "remedy_of_step": step_template.parts["remedy"].format_map(
             {k: "" for k in ("until", "appeal_by", "lapses_on")} | {"support_contact": ""}
         ),
+    }
+    title, parts, body = template.render(values)
+    return Rendered(template.key, template.version, title, parts, body, None)
+
+
+async def render_protection(
+    participant: Participant,
+    key: str,
+    other_party: str,
+    sessions_cancelled: int,
+    until: datetime | None,
+    now: datetime,
+    conn: Any = None,
+) -> Rendered:
+    """A notice to the other party of a sanctioned participant: not a decision about them, so nothing to appeal."""
+    organization = await _organization(participant, conn)
+    template = template_for(key, organization.notice_templates)
+    values = dict.fromkeys(PLACEHOLDERS, "") | {
+        "name": participant.display_name,
+        "organization": organization.name,
+        "date": day(now),
+        "other_party": other_party,
+        "sessions_cancelled": str(sessions_cancelled),
+        "until_words": (
+            f"They are expected back on {day(until)}. Your clocks (inactivity, sessions) pause until then."
+            if until
+            else "They will not be back. Your clocks pause for two weeks while you find a new mentor."
+        ),
+        "support_contact": organization.support_contact or NOTICE_POLICY.default_support,
     }
     title, parts, body = template.render(values)
     return Rendered(template.key, template.version, title, parts, body, None)

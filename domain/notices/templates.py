@@ -42,6 +42,9 @@ PLACEHOLDERS = frozenset(
         "appealed_on",
         "state",
         "remedy_of_step",
+        "other_party",
+        "sessions_cancelled",
+        "until_words",
     }
 )
 MAX_PART = 1000

@@ -4,5 +4,5 @@
 transaction; `rules/` holds the time-based and reactive rules (the 60-day inactivity warning, missed
 sessions, non-responsiveness, a suspension's end, a notice's decay); `policy` their thresholds;
 `timers` the deadlines a state carries; `history` reads the log.
-May import: kernel, infra, models, events, deadlines, badges, notices.
+May import: kernel, infra, models, events, deadlines, badges, notices, facts (which facts count), protection.
 """

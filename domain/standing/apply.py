@@ -24,6 +24,7 @@ from domain.kernel.rejections import InvalidInput, NotFound, Rejection, StaleVer
 from domain.kernel.text import evidence_problem, reason_problem
 from domain.models import Participant, TransitionRecord
 from domain.notices.issuing import notice_for_step
+from domain.protection.other_party import PROTECTING, protect_other_party
 from domain.standing.ladder import DOWNWARD
 from domain.standing.machines import (
     EventInputInvalid,
@@ -176,6 +177,8 @@ async def _apply_locked(
     await deadlines_for_standing(row, now, conn)
     if cmd.event in DOWNWARD and cmd.write_notice:  # the Code's "written reminder": each downward step is written
         await notice_for_step(row, record, cmd.params, conn)
+    if cmd.event in PROTECTING:  # the other side of the sanctioned participant's sessions
+        await protect_other_party(row, cmd.event, cmd.params.get("until"), now, conn)
     await observe_after_commit(
         TRANSITION,
         machine=record.machine,

@@ -1,7 +1,9 @@
 """A small cohort over 120 simulated days, driven through a real arq worker on Redis.
 
 Every 12 simulated hours the minute cron's `sweep_job` runs, and every night `nightly_badges_job`.
-Scripted activity happens on given days. Each rule must fire exactly once, at the right time.
+Scripted activity happens on given days. Each rule must fire exactly once, at the right time. No-shows and
+lapses count once their 72-hour dispute window closes; one is disputed and conceded, and never counts; a
+suspended mentor's protégé has their session cancelled and their clock paused.
 """
 
 from __future__ import annotations
@@ -16,10 +18,11 @@ from domain.activity.goals import LogGoalProgress
 from domain.activity.messages import SendMessage
 from domain.activity.record import record_activity
 from domain.activity.sessions import BookSession, RecordSessionOutcome
-from domain.kernel.actors import Actor
+from domain.facts.disputes import FactActor, concede_dispute, dispute_fact
+from domain.kernel.actors import Actor, ActorKind
 from domain.kernel.clock import FixedClock
 from domain.kernel.roles import Role
-from domain.models import Absentee, MentorshipSession, Nudge, SessionStatus, TransitionRecord
+from domain.models import Absentee, MentorshipSession, Notice, Nudge, RecordedFact, SessionStatus, TransitionRecord
 from domain.standing.apply import StandingCommand, apply_event
 from tests.support.activity import exemplary_pair, goal_for
 from tests.support.redis import connect_redis, run_worker
@@ -50,7 +53,8 @@ async def test_every_rule_fires_once_at_the_right_simulated_time(world, clock):
     clock.set(T0)
     mentor_b = await make(Role.MENTOR, "Mentor B")
     other = world.mentor  # mentors the protégés who are not part of the badge story
-    p1, p2, p3 = [await make(Role.PROTEGE, f"Protege {i}") for i in range(1, 4)]
+    p1, p2, p3, p5, p6 = [await make(Role.PROTEGE, f"Protege {i}") for i in (1, 2, 3, 5, 6)]
+    mentor_d = await make(Role.MENTOR, "Mentor D")
     await apply_event(StandingCommand(mentor_b.id, "issue_notice", admin, "late notes"), clock=clock)
     await apply_event(
         StandingCommand(mentor_b.id, "suspend", admin, "no-shows", params={"until": T0 + 14 * DAY}), clock=clock
@@ -78,19 +82,48 @@ async def test_every_rule_fires_once_at_the_right_simulated_time(world, clock):
         goal = await goal_for(acting, protege, other, clock)
         await record_activity(acting, LogGoalProgress(goal_id=goal.id, note="halfway there"), clock=clock)
 
+    async def dispute_the_last_no_show(protege):
+        fact = await RecordedFact.filter(subject_id=protege.id).order_by("-id").first()
+        by = FactActor(Actor(ActorKind.PARTICIPANT, f"participant:{protege.id}"), protege.id, world.org_id)
+        await dispute_fact(fact.id, "I had written to reschedule", by=by, clock=clock)
+
+    async def mentor_concedes(protege):
+        fact = await RecordedFact.filter(subject_id=protege.id).order_by("-id").first()
+        by = FactActor(Actor(ActorKind.PARTICIPANT, f"participant:{other.id}"), other.id, world.org_id)
+        await concede_dispute(fact.id, by=by, clock=clock)
+
+    async def book_ahead(protege, mentor, days):
+        goal = await goal_for(acting, protege, mentor, clock)
+        await record_activity(
+            acting,
+            BookSession(
+                mentor_id=mentor.id, protege_id=protege.id, goal_id=goal.id, scheduled_at=clock.now() + days * DAY
+            ),
+            clock=clock,
+        )
+
+    async def suspend_d():
+        await apply_event(StandingCommand(mentor_d.id, "issue_notice", admin, "late notes"), clock=clock)
+        until = {"until": clock.now() + 30 * DAY}
+        await apply_event(StandingCommand(mentor_d.id, "suspend", admin, "no-shows", params=until), clock=clock)
+
     async def message_to(protege):
         await record_activity(acting, SendMessage(sender_id=other.id, recipient_id=protege.id), clock=clock)
 
     script: dict[int, list[Callable[[], Awaitable[None]]]] = {
         5: [lambda: attend(p1, other)],
         20: [lambda: attend(p1, other, SessionStatus.NO_SHOW), lambda: progress(p4)],  # P4 keeps goal progress up
-        25: [lambda: attend(p1, other, SessionStatus.NO_SHOW)],  # 2nd no-show: reminder now
+        25: [lambda: attend(p1, other, SessionStatus.NO_SHOW)],  # 2nd no-show: counted 72 hours later, reminder
         30: [lambda: message_to(p3)],
         35: [lambda: message_to(p3)],
-        40: [lambda: message_to(p3)],  # its window lapses on day 42: ineligible
+        40: [lambda: message_to(p3), lambda: book_ahead(p6, mentor_d, 30)],  # P3's last window lapses on day 42
         50: [lambda: progress(p1), lambda: progress(p4), lambda: progress(world.protege)],
+        55: [lambda: attend(p5, other, SessionStatus.NO_SHOW)],
+        58: [lambda: attend(p5, other, SessionStatus.NO_SHOW), lambda: dispute_the_last_no_show(p5)],
+        59: [lambda: mentor_concedes(p5)],  # the disputed no-show never counts: no reminder for P5
+        66: [suspend_d],  # P6's session on day 70 is cancelled, and P6's clock pauses for 30 days
         80: [lambda: progress(p2)],  # P2, warned on day 60, is active again
-        100: [lambda: progress(p1), lambda: progress(p4), lambda: progress(world.protege)],
+        100: [lambda: progress(p1), lambda: progress(p4), lambda: progress(world.protege), lambda: progress(p5)],
     }
     for day in range(0, 121):
         for half in (0, 1):
@@ -120,11 +153,13 @@ async def test_every_rule_fires_once_at_the_right_simulated_time(world, clock):
 
     once_between(mentor_b, "lift_suspension", T0 + 14 * DAY, T0 + 14 * DAY, "suspension_ends")
     once_between(mentor_a, "clear_notice", T0 + 110 * DAY, T0 + 110 * DAY, "notice_decays")
-    once_between(p1, "send_reminder", T0 + 25 * DAY, T0 + 25 * DAY + TICK, "missed_sessions_reminder")
+    window = 3 * DAY + timedelta(seconds=1)  # a no-show or a lapse counts once its dispute window has closed
+    once_between(p1, "send_reminder", T0 + 25 * DAY + window, T0 + 25 * DAY + window + TICK, "missed_sessions_reminder")
     warning = once_between(p2, "issue_warning", T0 + 60 * DAY, T0 + 60 * DAY + TICK, "inactivity_warning")
     assert warning.evidence["last_active_at"] == T0.isoformat()
     once_between(p2, "restore_good_standing", T0 + 80 * DAY, T0 + 80 * DAY + TICK)
-    ineligible = once_between(p3, "mark_ineligible", T0 + 42 * DAY, T0 + 42 * DAY + TICK, "non_responsiveness")
+    lapsed = T0 + 42 * DAY + timedelta(hours=1)  # day 40's message, sent in the first hour, lapses 48 hours on
+    ineligible = once_between(p3, "mark_ineligible", lapsed + window, lapsed + window + TICK, "non_responsiveness")
     assert len(ineligible.evidence["lapsed_messages"]) == 3
     assert await Nudge.filter(participant_id=p3.id, kind="response").count() == 3
     for holder in (mentor_c, p4):
@@ -142,8 +177,17 @@ async def test_every_rule_fires_once_at_the_right_simulated_time(world, clock):
         (first_session.scheduled_at + 60 * DAY).date(),
         (first_session.scheduled_at + 61 * DAY).date(),
     }
+    # P5's disputed no-show was conceded: one counted no-show, no reminder.
+    assert [f.state for f in await RecordedFact.filter(subject_id=p5.id).order_by("id")] == ["confirmed", "withdrawn"]
+    # P6: the session with the suspended mentor was cancelled by the platform, P6 was told, and the 30 days of
+    # the suspension did not count toward P6's 60 days of inactivity (due on day 100, moved to day 130).
+    [cancelled] = await MentorshipSession.filter(protege_id=p6.id)
+    assert (cancelled.status, cancelled.cancellation) == (SessionStatus.CANCELLED, "mentor_suspended")
+    assert await Notice.filter(participant_id=p6.id, template_key="mentor_unavailable").exists()
+    once_between(mentor_d, "lift_suspension", T0 + 96 * DAY, T0 + 96 * DAY + TICK, "suspension_ends")
     # Nothing else happened on its own: no rule fired twice, and no other participant changed.
     expected = {
+        ("lift_suspension", mentor_d.id),
         ("lift_suspension", mentor_b.id),
         ("clear_notice", mentor_a.id),
         ("send_reminder", p1.id),

@@ -59,7 +59,7 @@ async def test_a_lapsed_rate_advises_no_due_time_in_the_past(gql, world, clock):
         await record_activity(
             acting, SendMessage(sender_id=world.mentor.id, recipient_id=world.protege.id), clock=clock
         )
-    clock.advance(timedelta(days=3))  # every window has lapsed
+    clock.advance(timedelta(days=5, seconds=1))  # every window has lapsed, and the lapses' dispute windows closed
     await evaluate_badges(clock=clock, participant_ids=[world.protege.id])
     advice = await _advice(gql, world.admin, world.protege.id)
     assert "timely_response" in advice

@@ -135,8 +135,8 @@ async def test_months_of_every_kind_of_activity_ending_now(orm):
     assert not await messages.filter(sent_at__gt=NOW).exists()
     assert not await sessions.filter(booked_at__gt=NOW).exists()
     assert await sessions.filter(status=SessionStatus.ATTENDED, outcome_at__gte=NOW - timedelta(days=7)).exists()
-    assert await messages.filter(sent_at__gte=NOW - timedelta(days=2)).exists()
-    assert await GoalProgress.filter(goal__organization_id=org, created_at__gte=NOW - timedelta(days=4)).exists()
+    assert await messages.filter(sent_at__gte=NOW - timedelta(days=7)).exists()
+    assert await GoalProgress.filter(goal__organization_id=org, created_at__gte=NOW - timedelta(days=7)).exists()
     assert await BadgeRecord.filter(participant__organization_id=org, evaluated_at=NOW).count() == sum(
         result.badges.values()
     )

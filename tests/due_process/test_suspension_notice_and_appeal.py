@@ -88,8 +88,11 @@ async def test_a_suspension_through_a_case_writes_a_six_part_notice_the_mentor_r
     # The platform hears of it, to email it.
     event = await OutboxEvent.get(type="notice.issued", ref=f"notice:{notice['id']}")
     assert (event.participant_id, event.event) == (w.mentor.id, "suspend")
-    # Another participant does not read it, and a partner reads no notices at all.
-    assert (await gql.data(NOTICES, token=w.protege_token))["notices"] == []
+    # Another participant does not read it (the protégé reads only that their mentor is unavailable), and a
+    # partner reads no notices at all.
+    assert [n["templateKey"] for n in (await gql.data(NOTICES, token=w.protege_token))["notices"]] == [
+        "mentor_unavailable"
+    ]
     refused = await gql.execute(NOTICES, token=w.partner)
     assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
 

@@ -16,6 +16,7 @@ from tortoise.expressions import F, Q, Subquery
 from domain.badges.advice import CountInWindow, CountOverall, RateOnTime
 from domain.badges.criteria.base import Criterion, Measure, Requirement, days, percent
 from domain.badges.metrics import Population, counts, distinct_counts, ids, rates, times, window_start
+from domain.facts.counting import counted_lapse
 from domain.models import (
     AvailabilityWindow,
     CommunityAttendance,
@@ -97,13 +98,15 @@ RELIABLE_SCHEDULING = Criterion(
 
 
 async def answered_within_48_hours(c: Criterion, p: Population, now: datetime) -> dict[int, float]:
-    """Messages received in the window, counted once answered or once their 48-hour window closed."""
+    """Messages received in the window, counted once answered in time or once their lapse counts (confirmed, or
+    undisputed past its dispute window: domain/facts)."""
+    on_time = Q(responded_at__lte=F("respond_by"))
     return await rates(
         Message,
         "recipient",
         p,
-        Q(responded_at__lte=F("respond_by")),
-        Q(respond_by__lte=now) | Q(responded_at__lte=now),
+        on_time,
+        on_time | counted_lapse(now),
         respond_by__gte=window_start(c.window, now),
     )
 

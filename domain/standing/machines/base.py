@@ -58,6 +58,10 @@ class StandingMachine(StateMachine):
         """only an admin may take this step"""
         return ctx.actor.is_admin
 
+    def admin_or_reversal(self, ctx: TransitionContext) -> bool:
+        """only an admin may take this step, unless the system reverses a step whose fact was withdrawn"""
+        return ctx.actor.is_admin or (ctx.actor.kind is ActorKind.SYSTEM and ctx.overrules is not None)
+
     def by_admin_or_system(self, ctx: TransitionContext) -> bool:
         """a participant's own activity never takes a punitive step"""
         return ctx.actor.kind in (ActorKind.ADMIN, ActorKind.SYSTEM)

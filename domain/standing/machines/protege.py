@@ -26,11 +26,11 @@ class ProtegeStanding(StandingMachine):
     ineligible = State("Ineligible")
 
     send_reminder = good.to(reminder, cond="by_admin_or_system")
-    approve_reschedule = reminder.to(good, cond="actor_is_admin")
+    approve_reschedule = reminder.to(good, cond="admin_or_reversal")
     issue_warning = good.to(warning, cond="by_admin_or_system") | reminder.to(warning, cond="by_admin_or_system")
     mark_ineligible = (
         good.to(ineligible, cond="by_admin_or_system")
         | reminder.to(ineligible, cond="by_admin_or_system")
         | warning.to(ineligible, cond="by_admin_or_system")
     )
-    restore_good_standing = warning.to(good) | ineligible.to(good, cond="actor_is_admin")
+    restore_good_standing = warning.to(good) | ineligible.to(good, cond="admin_or_reversal")
