@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import shutil
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -23,19 +24,51 @@ from tests.support.databases import (
     create_test_database,
     drop_test_database,
     postgres_problem,
+    server_url,
     truncate_all,
 )
+from tests.support.postgres import PostgresUnavailable
 from tests.support.world import GraphQLClient, World, build_world, issue
+
+ALLOW_SKIPS = "STANDING_TEST_ALLOW_SKIPS"
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
-    """A PostgreSQL pass with no PostgreSQL stops at once and fails: it never passes with skips."""
-    if BACKEND == "postgres" and (problem := postgres_problem()) is not None:
+    """A PostgreSQL pass with no PostgreSQL starts a private server, or stops at once and fails: it never
+    passes with skips."""
+    if BACKEND != "postgres":
+        return
+    try:
+        server = server_url()
+    except PostgresUnavailable as unavailable:
         pytest.exit(
-            f"PostgreSQL at {SERVER_URL} is unreachable ({problem}). Start it (README, 'Two commands') "
-            "or point STANDING_TEST_POSTGRES_URL at a server.",
+            f"PostgreSQL at {SERVER_URL} is unreachable, and no private server could be started: {unavailable}",
             returncode=3,
         )
+    if (problem := postgres_problem(server)) is not None:
+        pytest.exit(
+            f"PostgreSQL at {server} is unreachable ({problem}). Start it, point STANDING_TEST_POSTGRES_URL at a "
+            "server, or unset it (or set it to `private`) to have the tests start one of their own.",
+            returncode=3,
+        )
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
+    """`make test` never passes with skips: a skipped test is one that did not run, so the run fails."""
+    skipped = terminalreporter.stats.get("skipped", [])
+    if skipped and not os.environ.get(ALLOW_SKIPS):
+        terminalreporter.section("skipped tests fail the run", red=True)
+        for report in skipped:
+            reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+            terminalreporter.line(f"{report.nodeid}: {reason}")
+        terminalreporter.line(f"Install what they need, or set {ALLOW_SKIPS}=1 to accept skips on purpose.")
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = reporter.stats.get("skipped", []) if reporter else []
+    if skipped and exitstatus == pytest.ExitCode.OK and not os.environ.get(ALLOW_SKIPS):
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 @pytest.fixture(scope="session")

@@ -1,9 +1,12 @@
 """Databases of the test session's own: a SQLite template copied per test, or a PostgreSQL database that
 the session creates on the server and drops at its end. No test ever touches a database it did not make.
 
-`make test` runs the suite twice, with STANDING_TEST_DATABASE=sqlite and =postgres. The PostgreSQL server
-is STANDING_TEST_POSTGRES_URL (default: the local server's `postgres` maintenance database); when it cannot
-be reached the run stops with an error, never with skipped tests.
+`make test` runs the suite twice, with STANDING_TEST_DATABASE=sqlite and =postgres. The PostgreSQL server is
+STANDING_TEST_POSTGRES_URL, used only as the server to create databases on: its own database (in the URL's
+path) is only ever connected to, for CREATE DATABASE and DROP DATABASE of `standing_test_*` names. Without
+the variable it is the local server (127.0.0.1:5432); when that cannot be reached, the session starts a
+private server of its own (tests/support/postgres.py), and STANDING_TEST_POSTGRES_URL=private asks for one
+outright. A server that was named and cannot be reached stops the run with an error, never with skips.
 """
 
 from __future__ import annotations
@@ -14,8 +17,32 @@ import secrets
 from urllib.parse import urlsplit, urlunsplit
 
 BACKEND = os.environ.get("STANDING_TEST_DATABASE", "sqlite")
-SERVER_URL = os.environ.get("STANDING_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+LOCAL_SERVER = "postgres://postgres@127.0.0.1:5432/postgres"
+PRIVATE = "private"
+CONFIGURED = os.environ.get("STANDING_TEST_POSTGRES_URL")
+SERVER_URL = CONFIGURED or LOCAL_SERVER  # what the session was asked to use; server_url() is what it uses
 TEST_DATABASE_PREFIX = "standing_test_"
+_server: str | None = None
+
+
+def is_test_database(name: str) -> bool:
+    return name.startswith(TEST_DATABASE_PREFIX)
+
+
+def server_url() -> str:
+    """The server this session creates its databases on: the one named, the local one, or a private one
+    started when no server was named and the local one cannot be reached."""
+    global _server
+    if _server is None:
+        if CONFIGURED and CONFIGURED != PRIVATE:
+            _server = CONFIGURED
+        elif CONFIGURED != PRIVATE and postgres_problem(LOCAL_SERVER) is None:
+            _server = LOCAL_SERVER
+        else:
+            from tests.support.postgres import PrivatePostgres
+
+            _server = PrivatePostgres().start()
+    return _server
 
 
 def _asyncpg(url: str) -> str:
@@ -27,7 +54,7 @@ def with_database(url: str, name: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, parts.fragment))
 
 
-def postgres_problem(url: str = SERVER_URL) -> str | None:
+def postgres_problem(url: str) -> str | None:
     """Why the PostgreSQL server cannot be used, or None."""
 
     async def probe() -> None:
@@ -46,23 +73,27 @@ def postgres_problem(url: str = SERVER_URL) -> str | None:
 async def _admin(sql: str) -> None:
     import asyncpg
 
-    conn = await asyncpg.connect(_asyncpg(SERVER_URL))
+    conn = await asyncpg.connect(_asyncpg(server_url()))
     try:
         await conn.execute(sql)
     finally:
         await conn.close()
 
 
+def new_test_database_name() -> str:
+    return f"{TEST_DATABASE_PREFIX}{os.getpid()}_{secrets.token_hex(4)}"
+
+
 def create_test_database() -> str:
     """A new, empty database on the server, named so that nobody can mistake it for theirs."""
-    name = f"{TEST_DATABASE_PREFIX}{os.getpid()}_{secrets.token_hex(4)}"
+    name = new_test_database_name()
     asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
-    return with_database(SERVER_URL, name)
+    return with_database(server_url(), name)
 
 
 def drop_test_database(url: str) -> None:
     name = urlsplit(url).path.lstrip("/")
-    if not name.startswith(TEST_DATABASE_PREFIX):  # never drop what the tests did not create
+    if not is_test_database(name):  # never drop what the tests did not create
         raise ValueError(f"refusing to drop {name!r}: not a test database")
     asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
@@ -72,7 +103,7 @@ async def truncate_all(url: str) -> None:
     import asyncpg
 
     name = urlsplit(url).path.lstrip("/")
-    if not name.startswith(TEST_DATABASE_PREFIX):
+    if not is_test_database(name):
         raise ValueError(f"refusing to truncate {name!r}: not a test database")
     conn = await asyncpg.connect(_asyncpg(url))
     try:
