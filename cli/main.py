@@ -77,7 +77,7 @@ async def _organization_for_token(args: argparse.Namespace, clock: SystemClock) 
     organization = await Organization.filter(slug=args.org).first()
     if organization is not None:
         return organization
-    known = await Organization.all().order_by("slug").values_list("slug", flat=True)
+    known = [str(slug) for slug in await Organization.all().order_by("slug").values_list("slug", flat=True)]
     if known and not args.create_org:
         close = difflib.get_close_matches(args.org, known, n=3, cutoff=0.6)
         hint = (

@@ -53,4 +53,4 @@ DATE = ScalarDefinition(
     origin=dt.date,
 )
 
-SCALARS = {dt.datetime: DATE_TIME, dt.date: DATE}
+SCALARS: dict[object, ScalarDefinition] = {dt.datetime: DATE_TIME, dt.date: DATE}
