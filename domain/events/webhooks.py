@@ -1,27 +1,33 @@
 """Webhooks for partner tools that cannot hold a socket open.
 
-Deliveries are planned in the outbox transaction (domain/outbox.py), then attempted by
-`deliver_due`: JSON bodies signed with HMAC-SHA256 over "<timestamp>.<body>" in the
+Deliveries are planned in the outbox transaction (domain/events/outbox.py), then attempted by
+`deliver_due`, whose claims belong to its run (domain/events/claims.py), endpoints side by side and each with
+a bounded number in flight: JSON bodies signed with HMAC-SHA256 over "<timestamp>.<body>" in the
 `Standing-Signature: t=<unix seconds>,v1=<hex digest>` header. Failures back off exponentially;
 after the policy's number of consecutive failures the endpoint is disabled until re-enabled.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import json
 import secrets
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import httpx
+from tortoise.expressions import F
 
 from domain.events.addresses import AddressRefused, resolve
+from domain.events.claims import Claims
 from domain.events.outbox import EVENT_TYPES, as_message
 from domain.events.policy import WEBHOOK_POLICY
+from domain.infra.db import transaction
 from domain.infra.observe import WEBHOOK_ATTEMPT, observe
 from domain.kernel.clock import Clock
 from domain.kernel.rejections import InvalidInput, NotFound
@@ -115,37 +121,87 @@ class DeliveryRun:
     next_due: datetime | None  # when the next pending delivery falls due, if any
 
 
-async def deliver_due(clock: Clock, post: Post = http_post, limit: int = 200) -> DeliveryRun:
-    """Attempt every pending delivery that is due on an active endpoint; say how it went and what is next."""
-    now = clock.now()
-    # A process that died mid-send leaves a claim behind; after the timeout it is tried again.
-    await WebhookDelivery.filter(status="sending", next_attempt_at__lte=now - 2 * WEBHOOK_POLICY.timeout).update(
-        status="pending"
-    )
-    due = (
-        await WebhookDelivery.filter(status="pending", next_attempt_at__lte=now, endpoint__active=True)
-        .order_by("next_attempt_at", "id")
-        .limit(limit)
-    )
-    attempted = delivered = 0
-    for delivery in due:
-        # Claim it first, so two workers never post the same delivery at once.
-        if (
-            await WebhookDelivery.filter(id=delivery.id, status="pending", attempts=delivery.attempts).update(
-                status="sending", next_attempt_at=now
+async def deliver_due(
+    clock: Clock, post: Post = http_post, limit: int = 200, *, renew_every: float | None = None
+) -> DeliveryRun:
+    """Attempt every pending delivery that is due on an active endpoint; say how it went and what is next.
+
+    The run's claims are its own and renewed while it lives (domain/events/claims.py). Endpoints are served
+    side by side, each in its due order, with up to `concurrency_per_endpoint` deliveries in flight once it has
+    accepted one in this run (one at a time before, and again after a failure), `max_in_flight` in all."""
+    policy = WEBHOOK_POLICY
+    claims = Claims(clock, policy.claim_lease)
+    await claims.release_lapsed()  # claims of runs that died, never of one still renewing
+    every = renew_every if renew_every is not None else policy.claim_lease.total_seconds() / 4
+    run = _Run(claims, clock, post, asyncio.Semaphore(policy.max_in_flight))
+    async with claims.kept(every):
+        while True:
+            due = (
+                await WebhookDelivery.filter(status="pending", next_attempt_at__lte=clock.now(), endpoint__active=True)
+                .order_by("next_attempt_at", "id")
+                .limit(limit)
             )
-            == 1
-        ):
-            attempted += 1
-            delivered += await _attempt(delivery, clock, post)
+            await run.deliver(due)
+            if len(due) < limit:  # a full batch may have more behind it
+                break
     upcoming = await WebhookDelivery.filter(status="pending", endpoint__active=True).order_by("next_attempt_at").first()
-    return DeliveryRun(attempted, delivered, upcoming.next_attempt_at if upcoming else None)
+    return DeliveryRun(run.attempted, run.delivered, upcoming.next_attempt_at if upcoming else None)
 
 
-async def _attempt(delivery: WebhookDelivery, clock: Clock, post: Post) -> bool:
-    """One POST of one delivery; True when the receiver accepted it."""
-    endpoint = await WebhookEndpoint.get(id=delivery.endpoint_id)
-    event = await OutboxEvent.get(id=delivery.event_id)
+@dataclass
+class _Run:
+    claims: Claims
+    clock: Clock
+    post: Post
+    in_flight: asyncio.Semaphore
+    attempted: int = 0
+    delivered: int = 0
+
+    async def deliver(self, due: list[WebhookDelivery]) -> None:
+        lanes: dict[int, list[WebhookDelivery]] = {}
+        for delivery in due:  # already in due order: each lane keeps it
+            lanes.setdefault(delivery.endpoint_id, []).append(delivery)
+        endpoints = {e.id: e for e in await WebhookEndpoint.filter(id__in=list(lanes))}
+        events = {e.id: e for e in await OutboxEvent.filter(id__in=[d.event_id for d in due])}
+        await asyncio.gather(
+            *(self._lane(endpoints[eid], deliveries, events) for eid, deliveries in lanes.items() if eid in endpoints)
+        )
+
+    async def _lane(self, endpoint: WebhookEndpoint, deliveries: list[WebhookDelivery], events: dict) -> None:
+        """One endpoint's deliveries, started in due order, one at a time until it accepts one."""
+        waiting: deque[WebhookDelivery] = deque(deliveries)
+        sending: set[asyncio.Task[Outcome]] = set()
+        accepting, active = False, True
+        while (waiting and active) or sending:
+            width = WEBHOOK_POLICY.concurrency_per_endpoint if accepting else 1
+            while waiting and active and len(sending) < width:
+                delivery = waiting.popleft()
+                if await self.claims.claim(delivery):  # another run may have taken it: it is that run's then
+                    self.attempted += 1
+                    sending.add(asyncio.create_task(self._send(delivery, endpoint, events[delivery.event_id])))
+            if not sending:
+                break
+            done, sending = await asyncio.wait(sending, return_when=asyncio.FIRST_COMPLETED)
+            for task in done:
+                outcome = task.result()
+                accepting, active = outcome.accepted, active and not outcome.disabled
+                self.delivered += outcome.accepted
+
+    async def _send(self, delivery: WebhookDelivery, endpoint: WebhookEndpoint, event: OutboxEvent) -> Outcome:
+        async with self.in_flight:
+            return await _attempt(delivery, endpoint, event, self.claims, self.clock, self.post)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    accepted: bool
+    disabled: bool  # this failure disabled the endpoint
+
+
+async def _attempt(
+    delivery: WebhookDelivery, endpoint: WebhookEndpoint, event: OutboxEvent, claims: Claims, clock: Clock, post: Post
+) -> Outcome:
+    """One POST of one delivery, and its outcome recorded in one transaction."""
     body = json.dumps(as_message(event), separators=(",", ":")).encode()
     now = clock.now()
     headers = {
@@ -160,26 +216,35 @@ async def _attempt(delivery: WebhookDelivery, clock: Clock, post: Post) -> bool:
         status_code = await post(endpoint.url, body, headers)
     except Exception as exc:  # noqa: BLE001 - any transport failure is a failed attempt, logged
         error = f"{type(exc).__name__}: {exc}"[:300]
-    delivery.attempts += 1
-    await WebhookAttempt.create(
-        delivery_id=delivery.id,
-        number=delivery.attempts,
-        status_code=status_code,
-        error=error,
-        attempted_at=now,
-        duration_ms=int((time.monotonic() - started) * 1000),
-    )
-    observe(WEBHOOK_ATTEMPT, ok=status_code is not None and 200 <= status_code < 300, status_code=status_code)
-    if status_code is not None and 200 <= status_code < 300:
-        delivery.status, delivery.delivered_at = "delivered", now
-        await WebhookEndpoint.filter(id=endpoint.id).update(consecutive_failures=0)
-    else:
-        failures = endpoint.consecutive_failures + 1
-        disable = failures >= WEBHOOK_POLICY.max_consecutive_failures
-        await WebhookEndpoint.filter(id=endpoint.id).update(
-            consecutive_failures=failures, active=not disable, disabled_at=now if disable else None
+    accepted = status_code is not None and 200 <= status_code < 300
+    attempts, disabled = delivery.attempts + 1, False
+    async with transaction():
+        if accepted:
+            recorded = await claims.mine(delivery.id).update(
+                status="delivered", delivered_at=now, attempts=attempts, claimed_by=None, claimed_until=None
+            )
+            await WebhookEndpoint.filter(id=endpoint.id).update(consecutive_failures=0)
+        else:
+            recorded = await claims.mine(delivery.id).update(
+                status="failed" if attempts >= WEBHOOK_POLICY.max_attempts else "pending",
+                attempts=attempts,
+                next_attempt_at=now + backoff(attempts),
+                claimed_by=None,
+                claimed_until=None,
+            )
+            await WebhookEndpoint.filter(id=endpoint.id).update(consecutive_failures=F("consecutive_failures") + 1)
+            failures = (await WebhookEndpoint.get(id=endpoint.id)).consecutive_failures
+            if failures >= WEBHOOK_POLICY.max_consecutive_failures:
+                disabled = (
+                    await WebhookEndpoint.filter(id=endpoint.id, active=True).update(active=False, disabled_at=now)
+                ) == 1
+        await WebhookAttempt.create(
+            delivery_id=delivery.id,
+            number=attempts,
+            status_code=status_code,
+            error=error if recorded else f"{error or ''} (the run's claim had lapsed)".strip()[:300],
+            attempted_at=now,
+            duration_ms=int((time.monotonic() - started) * 1000),
         )
-        delivery.status = "failed" if delivery.attempts >= WEBHOOK_POLICY.max_attempts else "pending"
-        delivery.next_attempt_at = now + backoff(delivery.attempts)
-    await delivery.save(update_fields=["attempts", "status", "delivered_at", "next_attempt_at"])
-    return delivery.status == "delivered"
+    observe(WEBHOOK_ATTEMPT, ok=accepted, status_code=status_code)
+    return Outcome(accepted, disabled)

@@ -22,6 +22,7 @@ from domain.models.deadline import Deadline, DeadlineKind, ExcusedLeave, Nudge
 from domain.models.due_process import Appeal, Notice, StandingLock
 from domain.models.facts import FactKind, NoContactOrder, RecordedFact
 from domain.models.goal import Goal, GoalProgress, GoalStatus
+from domain.models.idempotency import IdempotencyKey
 from domain.models.message import Message
 from domain.models.offering import AvailabilityWindow, ServiceOffering
 from domain.models.organization import Organization
@@ -58,6 +59,7 @@ __all__ = [
     "ExcusedLeave",
     "OutboxEvent",
     "WebhookEndpoint",
+    "IdempotencyKey",
     "WebhookDelivery",
     "WebhookAttempt",
     "BadgePolicyChange",

@@ -54,9 +54,12 @@ class WebhookDelivery(Model):
     id = fields.BigIntField(primary_key=True)
     endpoint = fields.ForeignKeyField("standing.WebhookEndpoint", related_name="deliveries", on_delete=fields.RESTRICT)
     event = fields.ForeignKeyField("standing.OutboxEvent", related_name=False, on_delete=fields.RESTRICT)
-    status = fields.CharField(max_length=16, default="pending")  # pending | delivered | failed | abandoned
+    status = fields.CharField(max_length=16, default="pending")  # pending | sending | delivered | failed | abandoned
     attempts = fields.IntField(default=0)
     next_attempt_at = fields.DatetimeField()
+    # While sending: the delivery run that claimed it, and until when the claim holds unless that run renews it.
+    claimed_by = fields.CharField(max_length=32, null=True)
+    claimed_until = fields.DatetimeField(null=True)
     delivered_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField()
 
