@@ -32,6 +32,7 @@ from schema.context import Context
 from schema.fastpath_check import check_fast_path
 from schema.graphiql import graphiql_assets, graphiql_page
 from schema.http_view import GraphQLOverHTTP
+from schema.idempotency import respond_once
 from schema.metrics import Metrics
 from schema.observability import RequestContext
 from schema.request_limits import BodySizeLimit, RequestJSONError, decode_request_json
@@ -61,6 +62,11 @@ class StandingGraphQL(GraphQLOverHTTP):
         finally:
             if isinstance(request, WebSocket):
                 self.sockets.closed(request)
+
+    async def respond(self, request: Request) -> Response:
+        """A mutation sent with an Idempotency-Key is answered once and that answer kept (schema/idempotency.py)."""
+        secret = bearer_secret(request.headers.get("authorization"))
+        return await respond_once(request, self.clock, secret, lambda: super(StandingGraphQL, self).respond(request))
 
     async def render_graphql_ide(self, request: Request) -> HTMLResponse:  # type: ignore[override]
         """GraphiQL from the package's own copies (schema/graphiql/), so it opens without internet."""

@@ -23,14 +23,19 @@ class GraphQLOverHTTP(GraphQL):
             await super().__call__(scope, receive, send)
             return
         request = Request(scope=scope, receive=receive)
+        response = await self.respond(request)
+        await response(scope, receive, send)
+
+    async def respond(self, request: Request) -> Response:
+        """One HTTP request's whole answer, refusals before GraphQL included."""
         try:
-            response = await self.run(request)
+            response: Response = await self.run(request)
         except HTTPException as refused:
             media_type = response_media_type(request.headers.get("accept"))
             response = JSONResponse(
                 {"errors": [{"message": refused.reason}]}, status_code=refused.status_code, media_type=media_type
             )
-        await response(scope, receive, send)
+        return response
 
     async def get_sub_response(self, request: Any) -> Response:
         sub_response = await super().get_sub_response(request)

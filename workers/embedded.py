@@ -15,6 +15,7 @@ from datetime import date
 
 from tortoise.exceptions import OperationalError
 
+from domain.access.idempotency import purge_expired_keys
 from domain.badges.evaluation import evaluate_everyone as nightly_badges
 from domain.deadlines.schedule import on_scheduled
 from domain.deadlines.sweep import fire_deadline, sweep
@@ -104,6 +105,7 @@ class EmbeddedScheduler:
         today = self.clock.now().date()
         if self._evaluated_on != today:  # the worker's nightly badge run, once a day here
             await nightly_badges(self.clock)
+            await purge_expired_keys(self.clock)
             self._evaluated_on = today
 
     async def sweep_retrying(self) -> bool:

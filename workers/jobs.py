@@ -6,6 +6,7 @@ import logging
 from datetime import UTC, datetime
 from typing import Any
 
+from domain.access.idempotency import purge_expired_keys
 from domain.badges.evaluation import evaluate_everyone
 from domain.deadlines.sweep import fire_deadline, sweep
 from domain.events.webhooks import deliver_due, http_post
@@ -49,4 +50,6 @@ async def nightly_badges_job(ctx: dict[str, Any]) -> int:
     """Everyone's badge, re-evaluated set-based, one organization at a time."""
     changes = len(await evaluate_everyone(_clock(ctx)))
     log.info("nightly badge evaluation: %d changes", changes)
+    purged = await purge_expired_keys(_clock(ctx))  # answers kept for retries, past their 24 hours
+    log.info("nightly purge: %d expired idempotency keys", purged)
     return changes
