@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST := $(BIN)/pytest -W error::RuntimeWarning
 
-.PHONY: install run test lint fmt test-sqlite test-postgres schema docs clean
+.PHONY: install run test lint fmt test-sqlite test-postgres schema docs bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -41,6 +41,12 @@ schema: install
 
 docs: install
 	$(BIN)/standing docs
+
+# The whole comparison of issue 19 (Standing, PostGraphile 4, the floor), written to docs/benchmarks.md.
+bench: install
+	$(BIN)/pip install --quiet -e ".[test,bench]"
+	command -v wrk >/dev/null || apt-get install -y wrk
+	$(BIN)/python -m bench.comparison
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

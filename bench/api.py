@@ -120,8 +120,20 @@ async def prepare_database(url: str, name: str, reuse: bool, total: int) -> dict
 class Server:
     """One uvicorn process, one worker, no access log, on a free loopback port."""
 
-    def __init__(self, app: str, *, factory: bool = False, env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, app: str, *, factory: bool = False, env: dict[str, str] | None = None, command: list[str] | None = None
+    ) -> None:
+        """`command`, when given, is any server's command line with `{port}` in it (a peer's)."""
         self.port = free_port()
+        if command is not None:
+            self.process = subprocess.Popen(
+                [part.replace("{port}", str(self.port)) for part in command],
+                cwd=ROOT,
+                env={**os.environ, **(env or {})},
+                stdout=subprocess.DEVNULL,
+            )
+            self.base = f"http://127.0.0.1:{self.port}"
+            return
         command = [
             str(BIN / "uvicorn"),
             app,
@@ -158,13 +170,13 @@ class Server:
             print(f"  (waited {waited:.0f}s for the app's start-up work to finish)")
         return waited
 
-    def wait_ready(self, path: str) -> None:
-        deadline = time.monotonic() + 30
+    def wait_ready(self, path: str, *, method: str = "GET") -> None:
+        deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"server exited with {self.process.returncode}")
             try:
-                httpx.get(self.base + path, timeout=1)
+                httpx.request(method, self.base + path, timeout=1, **({"json": {}} if method == "POST" else {}))
                 return
             except httpx.TransportError:
                 time.sleep(0.1)
@@ -437,7 +449,9 @@ def measure(
         # CPU per request is steadier than req/s on a shared machine: it does not count time spent waiting.
         load.extra["app_cpu_us"] = round(1e6 * (server.cpu_seconds() - app_cpu) / max(load.requests, 1))
         load.extra["app_cpu_share"] = round((server.cpu_seconds() - app_cpu) / max(load.seconds, 1e-9), 2)
-        load.extra["pg_cpu_us"] = round(1e6 * (backends_cpu(args.database) - pg_cpu) / max(load.requests, 1))
+        # Only live backends are counted: one that exited meanwhile takes its CPU with it (hence at least 0).
+        pg_used = max(0.0, backends_cpu(args.database) - pg_cpu)
+        load.extra["pg_cpu_us"] = round(1e6 * pg_used / max(load.requests, 1))
         runs.append(load)
     load = sorted(runs, key=lambda r: r.rps)[len(runs) // 2]
     load.extra["runs_rps"] = [round(r.rps) for r in runs]
@@ -665,7 +679,7 @@ def report(
 async def main_async(args: argparse.Namespace) -> int:
     db_name = args.database
     url = f"{PG}/{db_name}" + (f"?maxsize={args.pool}" if args.pool else "")
-    only = set(args.only.split(",")) if args.only else {"ceilings", "a", "b", "c"}
+    only = set(args.only.split(",")) if args.only else {"compare", "c"}
     info = machine()
     state = await prepare_database(url, db_name, args.reuse, args.participants)
     some_id = int(
@@ -677,6 +691,12 @@ async def main_async(args: argparse.Namespace) -> int:
     page = {"query": PAGE, "variables": {"first": 100}}
     results: dict[str, Load] = {}
 
+    comparison = None
+    if "compare" in only:
+        from bench.comparison import run_comparison
+
+        print("Standing, the floor and PostGraphile 4 on the same database, random reads and pages")
+        comparison = await run_comparison(url, state, args)
     if "ceilings" in only:
         print("ceilings")
         for load in await asyncio.to_thread(run_ceilings, args):
@@ -733,6 +753,13 @@ async def main_async(args: argparse.Namespace) -> int:
         show=args.show_sql,
     )
     text = report(results, counts, info, args)
+    if comparison is not None:
+        from bench.comparison import comparison_tables, docs_section, write_docs
+
+        tables = comparison_tables(comparison)
+        text = tables + "\n" + text
+        if args.docs:
+            write_docs(docs_section(tables, text, info, args, counts, results))
     print("\n" + text)
     if args.json:
         Path(args.json).write_text(
@@ -741,6 +768,7 @@ async def main_async(args: argparse.Namespace) -> int:
                     "machine": info,
                     "counts": counts,
                     "results": {k: asdict(v) for k, v in results.items()},
+                    "comparison": comparison,
                 },
                 indent=2,
             )
@@ -756,7 +784,10 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=3, help="measured runs per read scenario (the median is kept)")
     parser.add_argument("--participants", type=int, default=10_000)
     parser.add_argument("--database", default="bench_api")
-    parser.add_argument("--only", help="comma-separated subset of: ceilings,a,b,c")
+    parser.add_argument("--only", help="comma-separated subset of: compare,ceilings,a,b,c (default compare,c)")
+    parser.add_argument("--variants", default="reads,writes", help="the comparison's variants: reads,writes")
+    parser.add_argument("--servers", default="standing,floor,postgraphile", help="the comparison's servers")
+    parser.add_argument("--docs", action="store_true", help="write the comparison's tables to docs/benchmarks.md")
     parser.add_argument("--reuse", action="store_true", help="keep the seeded database of a previous run")
     parser.add_argument("--production", action="store_true", help="serve with STANDING_PRODUCTION=true")
     parser.add_argument("--pool", type=int, help="asyncpg pool size for the app (Tortoise's default is 5)")

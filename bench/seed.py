@@ -61,8 +61,9 @@ def _walk(rng: random.Random, role: Role, steps: int) -> list[tuple[str, str, st
     """(from, event, to) steps through the role's machine, starting in good standing."""
     machine = machine_class(role)
     state, path = "good", []
+    states = {s.id: s for s in machine.states}
     for _ in range(steps):
-        options = [(t.event, t.target.id) for t in machine.transitions_from(state)]
+        options = [(str(e), t.target.id) for t in states[state].transitions for e in t.events]
         event, target = rng.choices(options, weights=[EVENT_WEIGHTS[e] for e, _ in options])[0]
         path.append((state, event, target))
         state = target
