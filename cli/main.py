@@ -1,4 +1,5 @@
-"""The `standing` command: serve, worker, migrate, token, import, sweep, demo, export-schema, diagrams."""
+"""The `standing` command: serve, worker, migrate, token, import, sweep, demo, export, export-key, export-schema,
+diagrams."""
 
 from __future__ import annotations
 
@@ -332,6 +333,76 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     return _with_database(settings, work)
 
 
+def _write_private(path: str, text: str) -> None:
+    """An export holds personal data: its file is readable by its owner only."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write(text)
+    os.chmod(path, 0o600)
+
+
+def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
+    import json
+
+    if args.verify:
+        return _verify_export(args, settings)
+    from domain.exports.exporting import Subject, signed_export
+
+    subject, subject_id = (
+        (Subject.PARTICIPANT, args.participant) if args.participant is not None else (Subject.CASE, args.case)
+    )
+
+    async def work() -> int:
+        signed = await signed_export(subject, subject_id, key_path=settings.export_key_path, clock=SystemClock())
+        if isinstance(signed, NotFound):
+            print(f"error: {signed.message}", file=sys.stderr)
+            return 2
+        text = json.dumps(signed, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+        if args.output == "-":
+            sys.stdout.write(text)
+        else:
+            _write_private(args.output, text)
+            key = signed["signature"]["key_id"]
+            print(f"wrote {args.output}: the {subject.value} export of #{subject_id}, signed with key {key}")
+        return 0
+
+    return _with_database(settings, work)
+
+
+def _verify_export(args: argparse.Namespace, settings: Settings) -> int:
+    import json
+
+    from domain.exports.keys import load_or_create_key, load_public_key
+    from domain.exports.signing import verify
+
+    try:
+        if args.public_key:
+            public = load_public_key(Path(args.public_key).read_bytes())
+        elif Path(settings.export_key_path).exists():  # this installation's own key; verifying never makes one
+            public = load_or_create_key(settings.export_key_path).public
+        else:
+            print("error: no --public-key, and no signing key here to check against", file=sys.stderr)
+            return 2
+        signed = json.loads(Path(args.verify).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if (problem := verify(signed, public)) is not None:
+        print(f"NOT VERIFIED: {args.verify}: {problem}", file=sys.stderr)
+        return 1
+    print(f"verified: {args.verify} is signed by key {signed['signature']['key_id']} and unchanged")
+    return 0
+
+
+def cmd_export_key(args: argparse.Namespace, settings: Settings) -> int:
+    from domain.exports.keys import load_or_create_key, public_raw_base64
+
+    key = load_or_create_key(settings.export_key_path)
+    sys.stdout.write(public_raw_base64(key.public) + "\n" if args.raw else key.public_pem())
+    print(f"key id {key.key_id} ({settings.export_key_path})", file=sys.stderr)
+    return 0
+
+
 def cmd_export_schema(args: argparse.Namespace, settings: Settings) -> int:
     from schema.build import schema_sdl
 
@@ -454,6 +525,31 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed: the same seed tells the same story")
     demo.set_defaults(run=cmd_demo)
 
+    exporting = commands.add_parser(
+        "export",
+        help="write a participant's or a case's signed JSON export (a subject-access request), or verify one",
+        description="Writes one JSON document signed with Ed25519: a participant's standing history, notices, "
+        "appeals and the cases about them, or one case; never reporters' identities or private notes. "
+        "See docs/exports.md.",
+    )
+    which = exporting.add_mutually_exclusive_group(required=True)
+    which.add_argument("--participant", type=int, metavar="ID", help="the participant's database id")
+    which.add_argument("--case", type=int, metavar="ID", help="the case's database id")
+    which.add_argument("--verify", metavar="FILE", help="check an export's signature instead")
+    exporting.add_argument("--output", "-o", default="-", help="file to write (mode 0600), or - for stdout (default)")
+    exporting.add_argument(
+        "--public-key",
+        metavar="FILE",
+        help="with --verify: the public key, PEM or raw base64 (default: this installation's own key)",
+    )
+    exporting.set_defaults(run=cmd_export)
+
+    export_key = commands.add_parser(
+        "export-key", help="print the public key that verifies exports (PEM), making the signing key if there is none"
+    )
+    export_key.add_argument("--raw", action="store_true", help="the raw 32-byte key in base64 instead of PEM")
+    export_key.set_defaults(run=cmd_export_key)
+
     export = commands.add_parser("export-schema", help="print or write the GraphQL SDL")
     export.add_argument("--output", "-o", default="-", help="file to write, or - for stdout (default)")
     export.set_defaults(run=cmd_export_schema)
@@ -471,7 +567,8 @@ NEEDS_DATABASE = {"token", "import", "policy", "sweep", "worker"}  # and `serve`
 def _database_problem(args: argparse.Namespace, settings: Settings) -> str | None:
     from cli.database import database_problem
 
-    if args.command not in NEEDS_DATABASE and not (args.command == "serve" and not args.migrate):
+    exporting = args.command == "export" and not args.verify
+    if args.command not in NEEDS_DATABASE and not (args.command == "serve" and not args.migrate) and not exporting:
         return None
     by_default = "STANDING_DATABASE_URL" not in os.environ
     return asyncio.run(database_problem(settings.database_url, by_default=by_default))

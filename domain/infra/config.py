@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass, field
 
 DEFAULT_DATABASE_URL = "sqlite://var/standing.sqlite3"
+DEFAULT_EXPORT_KEY_PATH = "var/export-signing-key.pem"
 
 
 def _flag(value: str | None) -> bool:
@@ -33,6 +34,7 @@ class Settings:
     metrics_port: int | None = None
     metrics_host: str = "127.0.0.1"
     webhooks_allow_loopback: bool = False
+    export_key_path: str = DEFAULT_EXPORT_KEY_PATH
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -49,6 +51,7 @@ class Settings:
             metrics_port=_port(env.get("STANDING_METRICS_PORT")),
             metrics_host=env.get("STANDING_METRICS_HOST") or "127.0.0.1",
             webhooks_allow_loopback=_flag(env.get("STANDING_WEBHOOKS_ALLOW_LOOPBACK")),
+            export_key_path=env.get("STANDING_EXPORT_KEY_PATH") or DEFAULT_EXPORT_KEY_PATH,
         )
 
 
@@ -101,6 +104,12 @@ SETTINGS_DOC: list[tuple[str, str, str]] = [
         "false",
         "`true` lets webhooks reach loopback addresses, for tests and local development; private, link-local and "
         "metadata addresses stay refused.",
+    ),
+    (
+        "STANDING_EXPORT_KEY_PATH",
+        DEFAULT_EXPORT_KEY_PATH,
+        "Ed25519 private key (PEM) that signs `standing export` documents; made on first use, mode 0600. "
+        "`standing export-key` prints its public key (docs/exports.md).",
     ),
 ]
 
