@@ -554,6 +554,10 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--output", "-o", default="-", help="file to write, or - for stdout (default)")
     export.set_defaults(run=cmd_export_schema)
 
+    from cli.replay import add_parser as add_replay
+
+    add_replay(commands)
+
     commands.add_parser("diagrams", help="print the state machines as mermaid diagrams").set_defaults(run=cmd_diagrams)
     commands.add_parser(
         "docs", help="regenerate the docs' generated sections (diagrams, settings, policy, module map)"
@@ -561,7 +565,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-NEEDS_DATABASE = {"token", "import", "policy", "sweep", "worker"}  # and `serve` without --migrate
+NEEDS_DATABASE = {"token", "import", "policy", "sweep", "worker", "replay"}  # and `serve` without --migrate
 
 
 def _database_problem(args: argparse.Namespace, settings: Settings) -> str | None:
