@@ -30,6 +30,7 @@ from schema.mutations.participants import ParticipantMutations
 from schema.mutations.standing import build_transition_mutations
 from schema.notices import NoticeMutations, NoticeQueries
 from schema.organization import OrganizationQueries
+from schema.over_time import VerificationQueries
 from schema.protection import ProtectionMutations, ProtectionQueries
 from schema.queries import Query
 from schema.scalars import SCALARS
@@ -135,6 +136,7 @@ def build_schema(*, production: bool = False) -> strawberry.Schema:
         OrganizationQueries,
         FactQueries,
         ProtectionQueries,
+        VerificationQueries,
     )
     query = strawberry.type(type("Query", queries, {}))
     return StandingSchema(

@@ -35,6 +35,7 @@ from schema.loaders import BadgeSummary, load_badge_summaries, load_badges
 
 if TYPE_CHECKING:
     from schema.appeals import Appeal
+    from schema.over_time import StandingAtResult
 
 MAX_PAGE = 100
 
@@ -262,6 +263,17 @@ class ParticipantNode(relay.Node):
 
     async def _load_badge(self, info: Info) -> Badge:
         return Badge.from_record(self.row, await info.context.loaders.badge.load(self.row.id))
+
+    @strawberry.field(
+        description="Standing and badge at an instant, rebuilt by replaying the transition log through the machines; "
+        "null before the participant registered."
+    )
+    async def standing_at(
+        self, info: Info, at: datetime
+    ) -> Annotated[StandingAtResult, strawberry.lazy("schema.over_time")] | None:
+        from schema.over_time import resolve_standing_at
+
+        return await resolve_standing_at(self.row, info, at)
 
     @strawberry.field
     async def organization(self, info: Info) -> Organization:

@@ -80,7 +80,10 @@ def render(facts: CertificateFacts | None, code: str, now: datetime) -> str:
             ("Badge", BADGE_NAMES[facts.role]),
             ("Awarded on", _date(facts.awarded_at)),
             ("Badge today", held if facts.still_held else "No longer held"),
-            (f"In good standing on {_date(now)}", "Yes" if facts.in_good_standing else "No"),
+            (
+                f"In good standing on {_date(facts.checked_at)}",
+                {True: "Yes", False: "No", None: "Unknown"}[facts.in_good_standing],
+            ),
             ("Verification code", code),
         ],
         checked,
@@ -90,7 +93,8 @@ def render(facts: CertificateFacts | None, code: str, now: datetime) -> str:
 def verification_page(clock: Clock) -> Callable[[Request], Awaitable[HTMLResponse]]:
     async def page(request: Request) -> HTMLResponse:
         code = str(request.path_params["code"]).lower()
-        facts = await verify_certificate(code)
-        return HTMLResponse(render(facts, code, clock.now()), status_code=200 if facts else 404, headers=dict(HEADERS))
+        now = clock.now()
+        facts = await verify_certificate(code, now)
+        return HTMLResponse(render(facts, code, now), status_code=200 if facts else 404, headers=dict(HEADERS))
 
     return page
