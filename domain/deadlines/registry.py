@@ -7,6 +7,7 @@ from domain.appeals.deciding import appeal_expires
 from domain.badges.grace import cure_ends
 from domain.cases.stages import stage_overdue
 from domain.deadlines.firing import DeadlineRule
+from domain.erasure.erasing import erasure_due
 from domain.facts.window import fact_window_closes
 from domain.models import DeadlineKind
 from domain.notices.reading import notice_unread
@@ -33,6 +34,7 @@ DEADLINE_RULES: dict[DeadlineKind, DeadlineRule] = {
     DeadlineKind.APPEAL_EXPIRY: appeal_expires,
     DeadlineKind.BADGE_CURE: cure_ends,
     DeadlineKind.FACT_WINDOW: fact_window_closes,
+    DeadlineKind.ERASURE: erasure_due,
 }
 
 # A participant's excused leave pauses their own clocks; a case about them keeps the admins' clock running.
@@ -44,4 +46,5 @@ PAUSED_BY_LEAVE = frozenset(DEADLINE_RULES) - {
     DeadlineKind.LOCK_END,
     DeadlineKind.NOTICE_UNACKNOWLEDGED,
     DeadlineKind.FACT_WINDOW,  # a dispute window is the same 72 hours for both parties
+    DeadlineKind.ERASURE,  # an erasure's window is the admins', not the participant's clock
 }

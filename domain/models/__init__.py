@@ -20,6 +20,7 @@ from domain.models.case import (
 from domain.models.community import CommunityAttendance, CommunityEventKind
 from domain.models.deadline import Deadline, DeadlineKind, ExcusedLeave, Nudge
 from domain.models.due_process import Appeal, Notice, StandingLock
+from domain.models.erasure import ErasureRequest
 from domain.models.facts import FactKind, NoContactOrder, RecordedFact
 from domain.models.goal import Goal, GoalProgress, GoalStatus
 from domain.models.idempotency import IdempotencyKey
@@ -78,4 +79,5 @@ __all__ = [
     "FactKind",
     "RecordedFact",
     "NoContactOrder",
+    "ErasureRequest",
 ]

@@ -23,6 +23,7 @@ class DeadlineKind(str, Enum):
     LOCK_END = "lock_end"  # an admin's lock over automation ends: the admins review the participant
     BADGE_CURE = "badge_cure"  # an at-risk badge's grace ends
     FACT_WINDOW = "fact_window"  # a provisional fact's dispute window closes (72 hours)
+    ERASURE = "erasure"  # an erasure request's cancellation window ends: the personal data goes
 
 
 class Deadline(Model):
