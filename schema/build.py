@@ -22,6 +22,7 @@ from schema.appeals import AppealMutations, AppealQueries
 from schema.badge_policy import BadgePolicyMutations, BadgePolicyQueries
 from schema.cases import CaseMutations, CaseQueries
 from schema.compiled import CompiledCompletion
+from schema.erasure import ErasureMutations, ErasureQueries
 from schema.facts import FactMutations, FactQueries
 from schema.limits import MAX_TOKENS, BoundedValidation
 from schema.locks import LockMutations, LockQueries
@@ -112,6 +113,7 @@ def build_schema(*, production: bool = False) -> strawberry.Schema:
                 LockMutations,
                 FactMutations,
                 ProtectionMutations,
+                ErasureMutations,
             ),
             {},
         )
@@ -137,6 +139,7 @@ def build_schema(*, production: bool = False) -> strawberry.Schema:
         FactQueries,
         ProtectionQueries,
         VerificationQueries,
+        ErasureQueries,
     )
     query = strawberry.type(type("Query", queries, {}))
     return StandingSchema(

@@ -13,6 +13,7 @@ from typing import Any
 from domain.activity.policy import ACTIVITY_POLICY
 from domain.badges.criteria.base import Measure
 from domain.badges.policy import BADGE_POLICIES
+from domain.erasure.policy import ERASURE_POLICY
 from domain.events.policy import WEBHOOK_POLICY
 from domain.kernel.thresholds import CountRule, Threshold
 from domain.standing.policy import STANDING_POLICY, TIME_POLICY
@@ -89,6 +90,7 @@ def policy_markdown() -> str:
     rows += _code_policy("Standing machines", "STANDING_POLICY", STANDING_POLICY)
     rows += _code_policy("Activity windows", "ACTIVITY_POLICY", ACTIVITY_POLICY)
     rows += _code_policy("Time-based rules and nudges", "TIME_POLICY", TIME_POLICY)
+    rows += _code_policy("Erasure (`domain/erasure/policy.py`)", "ERASURE_POLICY", ERASURE_POLICY)
     rows += _webhook_policy()
     rows += ["## Accountability Badges (`domain/badges/criteria/`)", ""]
     for policy in BADGE_POLICIES.values():
