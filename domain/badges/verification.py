@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 from domain.badges.machine import HELD
 from domain.kernel.roles import Role
-from domain.models import BadgeRecord, Organization, Participant
+from domain.models import BadgeRecord, ErasureRequest, Organization, Participant
 from domain.standing.machines import machine_class
 from domain.standing.replay import LogDoesNotReplay, standing_at
 
@@ -47,6 +47,8 @@ async def verify_certificate(code: str, at: datetime | None = None) -> Certifica
     record = await BadgeRecord.filter(certificate_code=code).first()
     if record is None or record.awarded_at is None:
         return None
+    if await ErasureRequest.exists(participant_id=record.participant_id, status="done"):
+        return None  # an erased person's certificates verify nothing, even one awarded to the pseudonym later
     participant = await Participant.get(id=record.participant_id)
     organization = await Organization.get(id=participant.organization_id)
     role = Role(participant.role)

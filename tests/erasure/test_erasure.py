@@ -214,6 +214,8 @@ async def test_after_the_window_no_column_holds_the_name_or_email_and_the_histor
 
     assert await holders(ADA, ADA_EMAIL, GRACE, GRACE_EMAIL) == []
     assert await verify_certificate(code) is None
+    await BadgeRecord.filter(participant_id=ada.id).update(certificate_code="0123456789abcdef")  # a later award
+    assert await verify_certificate("0123456789abcdef") is None
     for person in (ada, grace):
         read = (await gql.data(ERASURE, {"id": str(person.id)}, token=world.admin))["erasure"]
         assert read["status"] == "DONE" and read["pseudonym"] == started[person.id]["pseudonym"]
