@@ -262,12 +262,38 @@ def cmd_policy_set(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
+    if args.check:
+        return _worker_check(settings)
     from schema.observability import configure_logging
     from workers.settings import run
 
     configure_logging()
     run(settings, burst=args.burst)  # a worker that outlives Redis outages (workers/resilient.py)
     return 0
+
+
+def _worker_check(settings: Settings) -> int:
+    """`standing worker --check`: 0 when a worker on this host beats in Redis (the compose healthcheck)."""
+    url = settings.redis_url
+    if not url:
+        print("error: the worker needs STANDING_REDIS_URL", file=sys.stderr)
+        return 2
+    from redis.asyncio import Redis
+
+    from workers.heartbeat import local_check
+
+    async def check() -> tuple[bool, str]:
+        client = Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2)
+        try:
+            return await local_check(client)
+        except Exception as exc:  # noqa: BLE001 - an unhealthy answer, not a traceback
+            return False, f"Redis unreachable: {type(exc).__name__}"
+        finally:
+            await client.aclose()
+
+    healthy, said = asyncio.run(check())
+    print(f"worker {'healthy' if healthy else 'unhealthy'}: {said}", file=sys.stdout if healthy else sys.stderr)
+    return 0 if healthy else 1
 
 
 def cmd_sweep(args: argparse.Namespace, settings: Settings) -> int:
@@ -488,6 +514,11 @@ def build_parser() -> argparse.ArgumentParser:
         "worker", help="run the arq worker: precise deadline jobs, the minute sweep, nightly badges"
     )
     worker.add_argument("--burst", action="store_true", help="run queued jobs, then exit")
+    worker.add_argument(
+        "--check",
+        action="store_true",
+        help="exit 0 if a worker on this host has a fresh heartbeat in Redis, else 1 (a container healthcheck)",
+    )
     worker.set_defaults(run=cmd_worker)
 
     sweep = commands.add_parser("sweep", help="apply every consequence that is due, once")
@@ -573,6 +604,8 @@ def _database_problem(args: argparse.Namespace, settings: Settings) -> str | Non
 
     exporting = args.command == "export" and not args.verify
     if args.command not in NEEDS_DATABASE and not (args.command == "serve" and not args.migrate) and not exporting:
+        return None
+    if args.command == "worker" and args.check:  # the healthcheck asks Redis only
         return None
     by_default = "STANDING_DATABASE_URL" not in os.environ
     return asyncio.run(database_problem(settings.database_url, by_default=by_default))

@@ -40,3 +40,20 @@ async def worker_check(redis: Any) -> tuple[bool, str]:
     if not healthy:
         return False, "degraded: " + ", ".join(sorted({str(b.get("state")) for b in beats}))
     return True, "ok" if len(beats) == 1 else f"ok ({len(healthy)} of {len(beats)} workers)"
+
+
+async def local_check(redis: Any, host: str | None = None) -> tuple[bool, str]:
+    """(healthy, what it says) for the workers of this host: `standing worker --check`, a container's healthcheck.
+
+    Healthy when a worker on this host (a container holds one) has a fresh heartbeat: it reaches Redis and its
+    poll loop lives. `catching up` after an outage counts as healthy (it is working); a worker that is stuck,
+    dead or cut off from Redis has no fresh heartbeat, since its key expires after three missed beats.
+    """
+    prefix = f"{HEARTBEAT_PREFIX}{host or socket.gethostname()}:"
+    keys = [key async for key in redis.scan_iter(match=f"{prefix}*", count=100)]
+    beats = [json.loads(value) for value in await redis.mget(keys) if value] if keys else []
+    if not beats:
+        return False, f"no heartbeat from a worker on this host in the last {HEARTBEAT_TTL:.0f} s"
+    states = sorted({str(b.get("state")) for b in beats})
+    healthy = [s for s in states if s in ("ok", "catching up")]
+    return bool(healthy), ", ".join(states)
