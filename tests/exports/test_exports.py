@@ -23,7 +23,7 @@ from domain.cases.decisions import DecideCase, Outcome, decide_case
 from domain.cases.handling import CaseActor, step_case
 from domain.cases.notes import add_moderator_note
 from domain.cases.reporting import ConcernReport, Evidence, Reporter, report_concern
-from domain.exports.documents import participant_export
+from domain.exports.documents import participant_export, plain
 from domain.exports.keys import load_or_create_key, load_public_key
 from domain.exports.signing import canonical, sign, verify
 from domain.kernel.actors import Actor
@@ -220,3 +220,12 @@ async def test_exporting_someone_unknown_says_so_and_writes_nothing(orm, tmp_pat
     missing = standing(["export", "--participant", "999", "-o", str(out)], orm, key)
     assert missing.returncode == 2 and "999" in missing.stderr and not out.exists()
     assert standing(["export", "--case", "999"], orm, key).returncode == 2
+
+
+def test_a_float_never_reaches_the_signature_a_metric_is_a_decimal_string(tmp_path):
+    key = load_or_create_key(tmp_path / "key.pem")
+    with pytest.raises(TypeError):
+        sign({"criteria": [{"value": 0.85}]}, key)
+    document = plain({"criteria": [{"value": 0.85, "met": True, "count": 3}]})
+    assert document == {"criteria": [{"value": "0.85", "met": True, "count": 3}]}
+    assert verify(sign(document, key), key.public) is None
