@@ -102,7 +102,9 @@ class Replacer:
     def of(cls, name: str, email: str, tag: str) -> Replacer:
         replacements = {email.lower(): pseudonymous_email(tag), name.lower(): pseudonym_for(tag)}
         needles = tuple(n for n in replacements if n)
-        pattern = re.compile("|".join(re.escape(n) for n in sorted(needles, key=len, reverse=True)), re.IGNORECASE)
+        # Whole words only: "Sam" is erased from "Sam's goal", never from "same".
+        alternatives = "|".join(re.escape(n) for n in sorted(needles, key=len, reverse=True))
+        pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
         return cls(needles, pattern, replacements)
 
     def text(self, value: str) -> str:
@@ -132,16 +134,19 @@ async def _scrub(replacer: Replacer, conn: Any, *, dry_run: bool) -> list[Receip
         _, rows = await conn.execute_query(
             f'SELECT id, {text} AS value FROM "{table}" WHERE {finds}', list(replacer.needles)
         )
-        if not rows:
-            continue
-        lines.append(ReceiptLine(table, (column,), len(rows), "the name and email replaced by the pseudonym"))
-        if dry_run:
-            continue
+        changed = 0
         for row in rows:
             if is_json:
                 new = json.dumps(replacer.json(json.loads(row["value"])), ensure_ascii=False, separators=(",", ":"))
+                if new == json.dumps(json.loads(row["value"]), ensure_ascii=False, separators=(",", ":")):
+                    continue
             else:
                 new = replacer.text(row["value"])
+                if new == row["value"]:
+                    continue
+            changed += 1
+            if dry_run:
+                continue
             cast = "::jsonb" if postgres and is_json else ""
             sql = (
                 f'UPDATE "{table}" SET "{column}" = $1{cast} WHERE id = $2'
@@ -149,6 +154,8 @@ async def _scrub(replacer: Replacer, conn: Any, *, dry_run: bool) -> list[Receip
                 else f'UPDATE "{table}" SET "{column}" = ? WHERE id = ?'
             )
             await conn.execute_query(sql, [new, row["id"]])
+        if changed:
+            lines.append(ReceiptLine(table, (column,), changed, "the name and email replaced by the pseudonym"))
     return lines
 
 

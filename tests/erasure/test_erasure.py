@@ -21,10 +21,21 @@ from domain.appeals.filing import appeal_sanction
 from domain.badges.verification import verify_certificate
 from domain.cases.notes import add_moderator_note
 from domain.deadlines.leave import grant_leave
+from domain.erasure.erasing import Replacer
 from domain.erasure.policy import ERASURE_POLICY
 from domain.kernel.actors import Actor
 from domain.kernel.roles import Role
-from domain.models import BadgeRecord, Goal, Participant, TransitionRecord
+from domain.models import (
+    ApiToken,
+    BadgeRecord,
+    Concern,
+    Goal,
+    Participant,
+    ServiceOffering,
+    SessionFeedback,
+    SessionNote,
+    TransitionRecord,
+)
 from domain.standing.apply import StandingCommand, TransitionApplied, apply_event
 from tests.support.activity import attended_session, exemplary_pair
 from tests.support.cases import REPORT, report_input
@@ -213,6 +224,13 @@ async def test_after_the_window_no_column_holds_the_name_or_email_and_the_histor
     await fire()
 
     assert await holders(ADA, ADA_EMAIL, GRACE, GRACE_EMAIL) == []
+    erased = ERASURE_POLICY.erased_text
+    assert {g.specific for g in await Goal.filter(protege_id=grace.id)} == {erased}  # her own words are gone
+    assert {n.body for n in await SessionNote.filter(session__mentor_id=ada.id)} == {erased}
+    assert {f.body for f in await SessionFeedback.filter(session__protege_id=grace.id)} == {erased}
+    assert {c.description for c in await Concern.filter(reporter_participant_id__in=(ada.id, grace.id))} == {erased}
+    assert {o.description for o in await ServiceOffering.filter(mentor_id=ada.id)} == {erased}
+    assert all(t.revoked_at for t in await ApiToken.filter(participant_id__in=(ada.id, grace.id)))
     assert await verify_certificate(code) is None
     await BadgeRecord.filter(participant_id=ada.id).update(certificate_code="0123456789abcdef")  # a later award
     assert await verify_certificate("0123456789abcdef") is None
@@ -290,3 +308,14 @@ async def test_the_append_only_logs_still_refuse_updates_outside_an_erasure(worl
         await conn.execute_query(f"UPDATE transition_log SET reason = 'changed' WHERE id = {record.id}")
     with pytest.raises(Exception, match="append-only"):
         await conn.execute_query(f"DELETE FROM transition_log WHERE id = {record.id}")
+
+
+def test_the_name_and_email_are_replaced_as_whole_words_only():
+    replacer = Replacer.of("Sam", "sam@example.org", "7f3a9c01")
+    assert replacer.text("Sam's goal, the same as SAM wrote to sam@example.org") == (
+        "Erased participant 7f3a9c01's goal, the same as Erased participant 7f3a9c01 wrote to "
+        "erased-7f3a9c01@erased.invalid"
+    )
+    assert replacer.json({"sam": ["Sam", 3, {"note": "Samuel"}]}) == {
+        "Erased participant 7f3a9c01": ["Erased participant 7f3a9c01", 3, {"note": "Samuel"}]
+    }
