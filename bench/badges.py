@@ -192,12 +192,42 @@ async def seed(url: str, participants: int, rows: int) -> dict[str, Any]:
     }
 
 
+async def _seeded(url: str) -> int:
+    """Activity rows in a database seeded by an earlier run, 0 if there is none."""
+    import asyncpg
+
+    try:
+        return int(await pg_value(url, " + ".join(f"(SELECT count(*) FROM {t})" for t in SHARES).join(["SELECT ", ""])))
+    except (OSError, asyncpg.PostgresError):  # no such database or tables yet
+        return 0
+
+
+async def _reset_badges(url: str) -> None:
+    """Back to the state a fresh seed leaves: no badge rows, no badge log, no outbox rows or cure deadlines."""
+    import asyncpg
+
+    conn = await asyncpg.connect(url.replace("postgres://", "postgresql://", 1))
+    try:
+        # The log and the outbox refuse TRUNCATE (append-only): in this throw-away database, for this session
+        # only, their triggers are set aside.
+        await conn.execute("SET session_replication_role = replica")
+        await conn.execute("TRUNCATE badge, transition_log, outbox_event, deadline CASCADE")
+        await conn.execute("VACUUM ANALYZE")
+    finally:
+        await conn.close()
+
+
 async def run(args: argparse.Namespace) -> dict[str, Any]:
     from domain.badges.evaluation import evaluate_badges, evaluate_everyone
     from domain.infra import db
     from domain.kernel.clock import SystemClock
 
-    seeded = await seed(args.database_url, args.participants, args.rows)
+    if args.reuse and await _seeded(args.database_url):
+        seeded = {"reused": True, "activity_rows": await _seeded(args.database_url)}
+        print(f"reusing bench_badges: {seeded['activity_rows']:,} activity rows; badge rows and badge log emptied")
+        await _reset_badges(args.database_url)
+    else:
+        seeded = await seed(args.database_url, args.participants, args.rows)
     results: dict[str, Any] = {"seed": seeded}
     await db.connect(args.database_url)
     try:
@@ -259,6 +289,7 @@ def main() -> int:
     parser.add_argument("--rows", type=int, default=5_000_000, help="activity rows in all")
     parser.add_argument("--loop", type=int, default=1_000, help="participants the ORM loop evaluates")
     parser.add_argument("--no-again", dest="again", action="store_false", help="skip the second set-based run")
+    parser.add_argument("--reuse", action="store_true", help="keep the seeded activity of an earlier run")
     parser.add_argument("--profile", help="write a cProfile of the first set-based run here")
     parser.add_argument("--json", help="also write the results as JSON to this file")
     args = parser.parse_args()

@@ -156,7 +156,12 @@ class WriteStream:
 
     def __exit__(self, *exc: object) -> None:
         self.process.send_signal(signal.SIGTERM)
-        self.process.wait(60)
+        try:
+            self.process.wait(60)
+        except subprocess.TimeoutExpired:  # stuck: its figures are lost, the run goes on
+            print("  (the write stream did not stop within 60 s: killed, its figures lost)")
+            self.process.kill()
+            self.process.wait(10)
         if self.out.exists():
             self.results = json.loads(self.out.read_text())
         self.dir.cleanup()

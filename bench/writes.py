@@ -67,7 +67,8 @@ async def run(config: dict[str, Any]) -> dict[str, Any]:
         destinations.insert(0, ("within", config["self_url"]))
     targets: list[list[int]] = config["targets"]  # [participant id, index of the next event]
     staleness: dict[str, list[float]] = {name: [] for name, _ in destinations}
-    results = {"sent": 0, "applied": 0, "refused": 0, "failed": 0, "probe_timeouts": 0, "mutation_ms": []}
+    results: dict[str, Any] = {"sent": 0, "applied": 0, "refused": 0, "failed": 0, "probe_timeouts": 0}
+    mutation: list[float] = []
     async with (
         httpx.AsyncClient(limits=limits, timeout=10) as writes,
         httpx.AsyncClient(limits=limits, timeout=10) as reads,
@@ -87,7 +88,7 @@ async def run(config: dict[str, Any]) -> dict[str, Any]:
                 results["failed"] += 1
                 return
             acked = time.monotonic()
-            results["mutation_ms"].append((acked - sent) * 1000)
+            mutation.append((acked - sent) * 1000)
             if payload.get("__typename") != "TransitionPayload":
                 results["refused"] += 1
                 return
@@ -128,10 +129,13 @@ async def run(config: dict[str, Any]) -> dict[str, Any]:
             results["sent"] += 1
         elapsed = time.monotonic() - started
         if tasks:
-            await asyncio.wait(tasks, timeout=PROBE_TIMEOUT + 5)
+            _, late = await asyncio.wait(tasks, timeout=PROBE_TIMEOUT + 5)
+            results["unfinished"] = len(late)  # mutations still unanswered: cancelled, counted here
+            for task in late:
+                task.cancel()
+            await asyncio.gather(*late, return_exceptions=True)
     results["seconds"] = round(elapsed, 2)
     results["rate"] = round(results["applied"] / max(elapsed, 1e-9), 1)
-    mutation = results.pop("mutation_ms")
     results["mutation_ms_samples"] = [round(v, 2) for v in mutation]
     results["samples"] = {name: [round(v, 5) for v in values] for name, values in staleness.items()}
     results["mutation_p50_ms"] = round(percentile(mutation, 50), 1) if mutation else None

@@ -31,6 +31,9 @@ BADGE_RULE = "badge_evaluation"
 # Standings in which no badge can be held: the Code removes it on ineligibility, and a removed
 # mentor is off the platform.
 NO_BADGE_STANDINGS = {Role.MENTOR: {"removed"}, Role.PROTEGE: {"ineligible"}}
+# A statement takes at most 32,767 parameters (PostgreSQL's wire protocol): statements that list members'
+# ids (excused leave, locking the badge rows) go by batches of this many, each written in its own transaction.
+BATCH = 10_000
 
 
 @dataclass(frozen=True)
@@ -113,12 +116,15 @@ async def evaluate_badges(
         ids = tuple(p.id for p in group)
         population = Population(role, org_id, None if participant_ids is None else ids)
         measured = await measure_population(policy, population, list(ids), now)
-        # Excused leave is left out of rolling windows: those few participants are measured again
-        # with their windows stretched by the time they were away.
-        for participant_id, away in (await paused_time(list(ids), now - policy.longest_window, now)).items():
-            alone = Population(role, org_id, (participant_id,))
-            measured.update(await measure_population(policy.stretched(away), alone, [participant_id], now))
-        changes += await _apply(policy, group, measured, now)
+        for start in range(0, len(group), BATCH):
+            batch = group[start : start + BATCH]
+            # Excused leave is left out of rolling windows: those few participants are measured again
+            # with their windows stretched by the time they were away.
+            away_times = await paused_time([p.id for p in batch], now - policy.longest_window, now)
+            for participant_id, away in away_times.items():
+                alone = Population(role, org_id, (participant_id,))
+                measured.update(await measure_population(policy.stretched(away), alone, [participant_id], now))
+            changes += await _apply(policy, batch, measured, now)
     return changes
 
 
@@ -149,7 +155,8 @@ def _groups(rows: list[Participant]) -> dict[tuple[int, Role], list[Participant]
 async def _apply(
     policy: BadgePolicy, group: list[Participant], measured: dict[int, list[CriterionResult]], now: datetime
 ) -> list[BadgeChange]:
-    """Write every member's evidence and any award, lapse, cure or revocation in bulk, in one transaction.
+    """Write every member's evidence and any award, lapse, cure or revocation in bulk, in one transaction
+    (a batch of at most BATCH members).
 
     The badge rows are locked (in participant order, so two evaluations never deadlock) before the machine
     decides from their states: a concurrent evaluation (the nightly run and a cure deadline, an activity's

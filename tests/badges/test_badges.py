@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 
 from domain.activity.acting import Acting
+from domain.badges import evaluation
 from domain.badges.evaluation import evaluate_badges
 from domain.badges.policy import MENTOR_BADGE_POLICY, PROTEGE_BADGE_POLICY
 from domain.kernel.actors import Actor
@@ -135,6 +136,21 @@ async def test_population_evaluation_runs_one_query_per_criterion(world, acting,
     assert len(selects) == 1 + 2 * (1 + 5 + 1 + 1) + 2, selects
     writes = [s for s in sql_counter.statements if not s.lstrip().upper().startswith("SELECT")]
     assert len(writes) < 10, "evidence is written in bulk, not a statement per participant"
+
+
+async def test_a_population_larger_than_a_batch_is_evaluated_batch_by_batch(world, acting, clock, monkeypatch):
+    # PostgreSQL takes at most 32,767 parameters a statement: the nightly run of a large organization lists
+    # members' ids by batches. Batches of 2 here, over 2 + 7 participants of both roles.
+    monkeypatch.setattr(evaluation, "BATCH", 2)
+    await exemplary_pair(acting, world.mentor, world.protege, clock)
+    others = [await world.participant(Role.PROTEGE if i % 2 else Role.MENTOR, f"P{i}") for i in range(7)]
+    await evaluate_badges(clock=clock, organization_id=world.org_id)
+    everyone = [world.mentor, world.protege, *others]
+    records = {b.participant_id: b for b in await BadgeRecord.filter(participant_id__in=[p.id for p in everyone])}
+    assert set(records) == {p.id for p in everyone}
+    assert records[world.mentor.id].state == records[world.protege.id].state == "awarded"
+    assert all(records[p.id].state == "none" and len(records[p.id].criteria) == 5 for p in others)
+    assert await evaluate_badges(clock=clock, organization_id=world.org_id) == []
 
 
 @pytest.mark.parametrize(
