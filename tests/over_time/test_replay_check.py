@@ -67,6 +67,13 @@ async def test_replay_check_finds_a_log_row_corrupted_behind_the_trigger_and_a_s
     assert "replaying demo [" in clean.stderr and "3/3" in clean.stderr  # the progress bar, on stderr
 
     suspension = await TransitionRecord.get(participant_id=world.mentor.id, event="suspend")
+    at = (suspension.occurred_at - timedelta(seconds=1)).isoformat()
+    one = run(["replay", "--participant", str(world.mentor.id), "--at", at], orm)
+    assert (
+        one.returncode == 0
+        and f": first_notice since {(suspension.occurred_at - timedelta(days=2)).isoformat()} " in one.stdout
+    )
+    assert "(decided by admin:token:1); badge none" in one.stdout, one.stdout
     await corrupt(orm, f"UPDATE transition_log SET to_state = 'removed' WHERE id = {suspension.id}")
     await Participant.filter(id=world.protege.id).update(standing="good")  # not append-only: no trigger to pass
     assert await Participant.get(id=other.id)  # untouched, so never reported
