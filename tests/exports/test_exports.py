@@ -229,3 +229,35 @@ def test_a_float_never_reaches_the_signature_a_metric_is_a_decimal_string(tmp_pa
     document = plain({"criteria": [{"value": 0.85, "met": True, "count": 3}]})
     assert document == {"criteria": [{"value": "0.85", "met": True, "count": 3}]}
     assert verify(sign(document, key), key.public) is None
+
+
+async def test_after_an_erasure_the_export_keeps_the_whole_record_under_the_pseudonym(exported, clock, tmp_path):
+    from datetime import timedelta
+
+    from domain.deadlines.sweep import sweep
+    from domain.erasure.policy import ERASURE_POLICY
+    from domain.erasure.requesting import request_erasure
+    from domain.models import Participant
+
+    mentor = await Participant.get(id=exported.mentor_id)
+    before = await participant_export(mentor.id, clock=clock)
+    started = await request_erasure(
+        organization_id=mentor.organization_id,
+        participant_id=mentor.id,
+        reason="asked",
+        by=Actor.admin(99),
+        clock=clock,
+    )
+    assert type(started).__name__ == "ErasureChange", started
+    clock.advance(ERASURE_POLICY.window.value + timedelta(seconds=1))
+    await sweep(clock)
+    after = await participant_export(mentor.id, clock=clock)
+    assert after["participant"]["display_name"].startswith(ERASURE_POLICY.pseudonym_prefix)
+    text = json.dumps(after, ensure_ascii=False)
+    assert mentor.display_name not in text and mentor.email not in text
+    assert [(s["event"], s["reason"], s["actor"]) for s in after["standing_history"]] == [
+        (s["event"], s["reason"], s["actor"]) for s in before["standing_history"]
+    ]
+    assert [a["statement"] for a in after["appeals"]] == [ERASURE_POLICY.erased_text]
+    key = load_or_create_key(tmp_path / "key.pem")
+    assert verify(sign(after, key), key.public) is None
