@@ -128,25 +128,22 @@ async def test_a_claim_of_a_run_that_died_lapses_and_the_next_run_sends_it(world
 
 async def test_120_events_to_a_slow_receiver_arrive_exactly_once_each_and_side_by_side(world, clock, receiver):
     """Three runs at once (three workers), more started while they work (the job re-enqueued, the minute sweep),
-    and the clock moving half a lease at a time: every event arrives once, and 120 requests of 0.2 s each take
-    far less than their 24 s end to end."""
+    and the clock moving half a lease at a time: every event arrives once, and the receiver has several in hand
+    at once (how fast that is, bench/webhook_lag.py measures)."""
     await register_webhook(organization_id=world.org_id, url=receiver.url, event_types=[STANDING_CHANGED], clock=clock)
     await backlog(world, clock, 120)
     receiver.delay = 0.2
-    started = time.monotonic()
     workers = [asyncio.create_task(deliver_due(clock, renew_every=0.02)) for _ in range(3)]
     runs = list(workers)
     while not all(run.done() for run in workers):  # the runs started meanwhile are awaited below
         await asyncio.sleep(0.2)  # wall time passes; the domain clock moves with it, faster
         clock.advance(WEBHOOK_POLICY.claim_lease / 2)
         runs.append(asyncio.create_task(deliver_due(clock, renew_every=0.02)))
-    elapsed = time.monotonic() - started
     results = await asyncio.gather(*runs)
     assert len(receiver.event_ids) == 120 and len(set(receiver.event_ids)) == 120
     assert sum(r.delivered for r in results) == 120
     assert await WebhookDelivery.filter(status="delivered").count() == 120
     assert 1 < receiver.most_at_once <= 3 * WEBHOOK_POLICY.concurrency_per_endpoint
-    assert elapsed < 120 * 0.2 / 3, elapsed
 
 
 async def test_an_endpoint_that_fails_gets_one_delivery_at_a_time(world, clock, receiver):
