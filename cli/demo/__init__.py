@@ -11,8 +11,8 @@ suspended...) so that every standing state of both machines and every badge stat
 seed makes the organization reproducible. The whole run is one transaction: it is there completely, or not at all.
 
 One module per concept: `simulation` (the run loop) composes the mixins `casting`, `joining`, `sessions`,
-`messages`, `feedback`, `goals`, `availability`, `community`, `decisions`, `leave` and `timeline` over `engine`;
-`people` holds the cast, `options` the size and seed, `census` the result, `build` the entry point.
+`messages`, `feedback`, `goals`, `availability`, `community`, `decisions`, `leave`, `concerns` and `timeline`
+over `engine`; `people` holds the cast, `options` the size and seed, `census` the result, `build` the entry point.
 """
 
 from cli.demo.build import build_demo

@@ -8,11 +8,16 @@ from datetime import datetime
 
 from tortoise.functions import Count
 
+from domain.cases.machine import ACTIVE_STATES
 from domain.kernel.roles import Role
 from domain.models import (
+    AdminNudge,
+    Appeal,
     AvailabilityWindow,
     BadgeRecord,
+    Case,
     CommunityAttendance,
+    Concern,
     Deadline,
     ExcusedLeave,
     Goal,
@@ -106,6 +111,12 @@ async def census(organization_id: int, now: datetime) -> dict[str, dict]:
     rows["nudges"] = await Nudge.filter(**mine).count()
     rows["deadlines"] = await Deadline.filter(**mine).count()
     rows["transitions"] = await TransitionRecord.filter(organization_id=organization_id).count()
+    rows["concerns"] = await Concern.filter(organization_id=organization_id).count()
+    cases = Case.filter(organization_id=organization_id)
+    rows["cases_open"] = await cases.filter(state__in=sorted(ACTIVE_STATES)).count()
+    rows["cases_handled"] = await cases.exclude(state__in=sorted(ACTIVE_STATES)).count()
+    rows["appeals_open"] = await Appeal.filter(organization_id=organization_id, state="open").count()
+    rows["admin_nudges"] = await AdminNudge.filter(organization_id=organization_id).count()
     return {"standings": dict(standings), "badges": dict(badges), "rows": rows}
 
 

@@ -36,7 +36,7 @@ class Engine:
         end: datetime,
         progress: Callable[[int, int], None] | None,
     ) -> None:
-        self.rng = random.Random(seed)
+        self.rng, self.seed = random.Random(seed), seed
         self.organization, self.admin, self.size = organization, admin, size
         self.start, self.end, self.progress = start, end, progress
         self.clock = FixedClock(start)

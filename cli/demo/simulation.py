@@ -7,6 +7,7 @@ from datetime import timedelta
 from functools import partial
 
 from cli.demo.casting import Casting
+from cli.demo.concerns import Concerns
 from cli.demo.options import BADGE_EVERY, DAY, HOUR
 from cli.demo.timeline import Timeline
 from domain.badges.evaluation import evaluate_badges
@@ -14,11 +15,12 @@ from domain.deadlines.schedule import on_scheduled
 from domain.deadlines.sweep import sweep
 
 
-class Simulation(Casting, Timeline):
+class Simulation(Casting, Concerns, Timeline):
     """Six months of a program, every write through the real use cases."""
 
     async def run(self) -> None:
         self.cast()
+        self.report_concerns()
         for day in range(self.days):
             self.at(self.start + day * DAY, partial(self.tick, day))
             self.at(self.start + day * DAY + 23 * HOUR + 59 * timedelta(minutes=1), self.sweep)  # the catch-up sweep

@@ -17,17 +17,24 @@ from cli.demo import DemoRefused, DemoSize, build_demo
 from domain.access.organizations import get_or_create_organization
 from domain.access.principals import TokenRole
 from domain.access.tokens import authenticate
+from domain.cases.machine import ACTIVE_STATES
+from domain.cases.policy import CASE_POLICY
 from domain.infra import db
 from domain.kernel.clock import FixedClock
 from domain.kernel.roles import Role
 from domain.models import (
+    AdminNudge,
+    Appeal,
     AvailabilityWindow,
     BadgeRecord,
+    Case,
+    CaseDecision,
     CommunityAttendance,
     ExcusedLeave,
     GoalProgress,
     MentorshipSession,
     Message,
+    Notice,
     Nudge,
     Organization,
     Participant,
@@ -141,6 +148,27 @@ async def test_months_of_every_kind_of_activity_ending_now(orm):
         result.badges.values()
     )
     assert result.rows["sessions_attended"] == await sessions.filter(status=SessionStatus.ATTENDED).count()
+
+
+async def test_concerns_leave_the_console_queue_open_cases_an_overdue_one_and_an_open_appeal(orm):
+    """Concerns reported through the cases' use cases: some decided (one with a notice, appealed), and at the end
+    open cases (one past a stage, with the admins nudged; one reported hours ago) and the open appeal."""
+    result = await build_demo(size=SMALL, now=NOW)
+    org = result.organization.id
+    cases = Case.filter(organization_id=org)
+    open_cases = await cases.filter(state__in=sorted(ACTIVE_STATES))
+    assert len(open_cases) > 0 and result.rows["cases_open"] == len(open_cases)
+    appeals = await Appeal.filter(organization_id=org, state="open")
+    assert len(appeals) > 0 and result.rows["appeals_open"] == len(appeals)
+    assert all(a.decide_by > NOW for a in appeals)
+    assert len({c.category for c in await cases}) >= 4  # different kinds of concern
+    overdue = [c for c in open_cases if NOW - c.opened_at > CASE_POLICY.decide.value]
+    assert overdue and await AdminNudge.filter(case_id__in=[c.id for c in overdue], kind="case_decide").exists()
+    assert [c for c in open_cases if NOW - c.opened_at < CASE_POLICY.acknowledge.value]  # a fresh one
+    noticed = await CaseDecision.filter(case__organization_id=org, standing_event="issue_notice")
+    assert len(noticed) == 1 and noticed[0].transition_id in [a.transition_id for a in appeals]
+    assert await Notice.filter(transition_id=noticed[0].transition_id).exists()  # the sanction's written notice
+    assert await CaseDecision.filter(case__organization_id=org, standing_event=None).exists()
 
 
 PARTICIPANTS = """

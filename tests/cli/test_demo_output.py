@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import Enum
@@ -23,6 +24,9 @@ UPDATE = "STANDING_UPDATE_GOLDEN"  # set to 1 to rewrite the golden file after a
 # A badge row's id follows the order in which PostgreSQL happens to return the participants being evaluated;
 # nothing refers to it, and its participant_id identifies it.
 NOT_SEEDED = {"api_token": {"prefix", "secret_hash"}, "badge": {"certificate_code", "id"}}
+# A case's reference is drawn from `secrets` too, and other rows quote it (the case log, a notice's evidence, a
+# nudge's text, an event's ref): each is spelled by the case's id instead, wherever it appears.
+CASE_REFERENCE = re.compile(r"CASE-[0-9A-Z]{4}-[0-9A-Z]{4}")
 
 
 def _plain(value: Any) -> Any:
@@ -48,12 +52,17 @@ def _plain(value: Any) -> Any:
 async def digest() -> dict[str, dict[str, Any]]:
     """Every table's rows (ids and timestamps included: both are deterministic), sorted and hashed per table."""
     tables: dict[str, dict[str, Any]] = {}
+    case = Tortoise.apps[APP_LABEL]["Case"]
+    references = {r: f"case#{i}" for i, r in await case.all().values_list("id", "reference")}
     for model in sorted(Tortoise.apps[APP_LABEL].values(), key=lambda m: m._meta.db_table):
         table = model._meta.db_table
         skip = NOT_SEEDED.get(table, set())
         rows = [
-            json.dumps(
-                {k: _plain(v) for k, v in sorted(row.items()) if k not in skip}, sort_keys=True, ensure_ascii=False
+            CASE_REFERENCE.sub(
+                lambda m: references.get(m.group(0), m.group(0)),
+                json.dumps(
+                    {k: _plain(v) for k, v in sorted(row.items()) if k not in skip}, sort_keys=True, ensure_ascii=False
+                ),
             )
             for row in await model.all().values()
         ]
