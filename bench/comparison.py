@@ -420,7 +420,8 @@ def write_docs(text: str) -> None:
 
 
 def command_line() -> str:
-    return "bench/api.py " + " ".join(sys.argv[1:]) if sys.argv[1:] else "bench/api.py"
+    program = "python -m bench.comparison" if sys.argv[0].endswith("comparison.py") else "bench/api.py"
+    return " ".join([program, *sys.argv[1:]])
 
 
 def docs_section(
