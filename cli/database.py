@@ -44,10 +44,28 @@ def sqlite_file(database_url: str) -> Path | None:
     return None if ":memory:" in path else Path(path)
 
 
+# Tortoise's pool settings, which it reads from the URL's query (docs/deployment.md); asyncpg.connect would take
+# them for server settings and refuse to connect.
+POOL_SETTINGS = {
+    "minsize",
+    "maxsize",
+    "max_queries",
+    "max_inactive_connection_lifetime",
+    "max_cached_statement_lifetime",
+}
+
+
+def asyncpg_url(database_url: str) -> str:
+    """The URL one plain asyncpg connection accepts: postgresql://, without Tortoise's pool settings."""
+    parts = urlsplit(database_url.replace("postgres://", "postgresql://", 1))
+    query = "&".join(p for p in parts.query.split("&") if p and p.split("=", 1)[0] not in POOL_SETTINGS)
+    return urlunsplit(parts._replace(query=query))
+
+
 async def _applied_postgres(database_url: str) -> list[str]:
     import asyncpg
 
-    conn = await asyncpg.connect(database_url.replace("postgres://", "postgresql://", 1), timeout=10)
+    conn = await asyncpg.connect(asyncpg_url(database_url), timeout=10)
     try:
         rows = await conn.fetch(APPLIED, APP_LABEL)
     except asyncpg.UndefinedTableError:

@@ -303,3 +303,19 @@ def test_embedded_mode_lifts_a_suspension_on_time_without_redis(database_url):
     assert standing["state"] == "FIRST_NOTICE" and lift["actor"] == {"kind": "SYSTEM", "id": "suspension_ends"}
     lifted_at = datetime.fromisoformat(lift["occurredAt"])
     assert until <= lifted_at <= until + timedelta(seconds=1)
+
+
+def test_the_database_check_accepts_the_pool_settings_the_deployment_docs_give():
+    from cli.database import asyncpg_url
+
+    url = "postgres://standing:pw@db:5432/standing?maxsize=20&sslmode=require&minsize=2"
+    assert asyncpg_url(url) == "postgresql://standing:pw@db:5432/standing?sslmode=require"
+    assert asyncpg_url("postgres://u@h/d?maxsize=20") == "postgresql://u@h/d"
+
+
+def test_a_command_runs_on_a_postgres_url_with_pool_settings(database_url):
+    """STANDING_DATABASE_URL=...?maxsize=20 (docs/deployment.md): the check before the command, which connects
+    with asyncpg alone, no longer takes the pool setting for a server setting (SQLite URLs take no pool)."""
+    url = f"{database_url}?maxsize=20" if database_url.startswith("postgres") else database_url
+    swept = run(["sweep", "--dry-run"], url)
+    assert swept.returncode == 0, swept.stderr
