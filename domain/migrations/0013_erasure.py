@@ -9,9 +9,9 @@ always. See docs/decisions.md, "Erasure that keeps the record".
 
 from tortoise import migrations
 from tortoise.migrations import operations as ops
-from orjson import loads
+import functools
+from json import dumps, loads
 from tortoise.fields.base import OnDelete
-from tortoise.fields.data import JSON_DUMPS
 from tortoise import fields
 from tortoise.indexes import Index
 
@@ -99,7 +99,7 @@ class Migration(migrations.Migration):
                 ("cancelled_at", fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
                 ("cancelled_by", fields.CharField(null=True, max_length=64)),
                 ("completed_at", fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
-                ("receipt", fields.JSONField(null=True, encoder=JSON_DUMPS, decoder=loads)),
+                ("receipt", fields.JSONField(null=True, encoder=functools.partial(dumps, separators=(",", ":")), decoder=loads)),
             ],
             options={
                 "table": "erasure_request",
