@@ -99,7 +99,10 @@ class Migration(migrations.Migration):
                 ("cancelled_at", fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
                 ("cancelled_by", fields.CharField(null=True, max_length=64)),
                 ("completed_at", fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
-                ("receipt", fields.JSONField(null=True, encoder=functools.partial(dumps, separators=(",", ":")), decoder=loads)),
+                (
+                    "receipt",
+                    fields.JSONField(null=True, encoder=functools.partial(dumps, separators=(",", ":")), decoder=loads),
+                ),
             ],
             options={
                 "table": "erasure_request",
