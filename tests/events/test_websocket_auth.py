@@ -93,3 +93,57 @@ def test_only_admins_may_subscribe_to_case_changes(partner_and_admin, client):
                 assert (
                     message["type"] == "next" and message["payload"]["errors"][0]["extensions"]["code"] == "FORBIDDEN"
                 )
+
+
+@pytest.fixture
+def admin_with_a_case(database_url: str) -> tuple[str, str]:
+    """An admin token, and a case an admin reported: made before the app opens its own ORM context."""
+    import asyncio
+
+    from domain.access.tokens import authenticate
+    from domain.cases.reporting import ConcernFiled, ConcernReport, Reporter, report_concern
+    from domain.infra import db
+    from domain.kernel.clock import FixedClock
+    from domain.models import ConcernCategory, ReporterKind
+    from tests.support.world import build_world
+
+    async def make() -> tuple[str, str]:
+        await db.connect(database_url)
+        try:
+            clock = FixedClock()
+            world = await build_world(clock)
+            principal = await authenticate(world.admin)
+            assert principal is not None
+            filed = await report_concern(
+                Reporter(ReporterKind.ADMIN, principal.token_id, world.org_id),
+                ConcernReport(world.mentor.id, ConcernCategory.COMMUNICATION, "Mentor Code 8", "Never replied to Pat"),
+                clock=clock,
+            )
+            assert isinstance(filed, ConcernFiled), filed
+            return world.admin, filed.case.reference
+        finally:
+            await db.disconnect()
+
+    return asyncio.run(make())
+
+
+def test_an_admin_receives_case_changes_over_the_socket_without_the_report(admin_with_a_case, client):
+    admin, reference = admin_with_a_case
+    with client.websocket_connect("/graphql", subprotocols=[PROTOCOL]) as ws:
+        ws.send_json({"type": "connection_init", "payload": {"authorization": f"Bearer {admin}"}})
+        assert ws.receive_json() == {"type": "connection_ack"}
+        query = 'subscription { caseChanged(after: "0") { cursor type machine reasonCode ref } }'
+        ws.send_json({"id": "1", "type": "subscribe", "payload": {"query": query}})
+        message = ws.receive_json()
+        ws.send_json({"id": "1", "type": "complete"})  # a client that is done says so; the server stops sending
+        ws.send_json({"type": "ping"})
+        later = []
+        while (answer := ws.receive_json())["type"] != "pong":
+            later.append(answer)
+    assert message["type"] == "next", message
+    change = message["payload"]["data"]["caseChanged"]
+    assert (change["type"], change["ref"]) == ("case.opened", f"case:{reference}")
+    assert all(m["type"] == "next" and m["payload"]["data"]["caseChanged"]["ref"] == change["ref"] for m in later), (
+        later
+    )
+    assert "Pat" not in str([message, *later]) and "replied" not in str([message, *later])
