@@ -23,6 +23,7 @@ from domain.events.webhooks import deliver_due
 from domain.infra.sqlite import is_busy, write_lock_taken
 from domain.kernel.clock import Clock
 from domain.models import Deadline
+from workers.loops import stop_if_cancelled
 
 log = logging.getLogger("standing.embedded")
 EARLY_WAKE_MARGIN = 0.005  # seconds
@@ -134,5 +135,7 @@ class EmbeddedScheduler:
             try:
                 await self.sweep_retrying()
             except Exception:
+                stop_if_cancelled()
                 log.exception("embedded sweep failed")
+            stop_if_cancelled()
             await asyncio.sleep(self.interval)

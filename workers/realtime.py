@@ -21,6 +21,7 @@ from typing import Any
 
 from domain.events.outbox import as_message, latest_id
 from domain.models import OutboxEvent
+from workers.loops import stop_if_cancelled
 
 log = logging.getLogger("standing.realtime")
 CHANNEL = "standing:events"
@@ -102,6 +103,7 @@ class Feed:
             try:
                 await self.catch_up()
             except Exception:
+                stop_if_cancelled()
                 log.exception("feed read failed")
 
     async def _listen_forever(self) -> None:
@@ -119,6 +121,7 @@ class Feed:
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # noqa: BLE001 - Redis restarted or unreachable: retry, the poll covers us
+                stop_if_cancelled()
                 log.warning("feed lost Redis (%s); reconnecting", exc)
                 await asyncio.sleep(min(self.poll_interval, 1.0))
             finally:
@@ -196,6 +199,7 @@ class Relay:
                 except asyncio.CancelledError:
                     raise
                 except Exception as exc:  # noqa: BLE001 - Redis or the database is away: try again
+                    stop_if_cancelled()
                     log.warning("relay failed (%s); retrying", exc)
         finally:
             with contextlib.suppress(Exception):

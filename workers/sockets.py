@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from domain.access.tokens import revoked_among
+from workers.loops import stop_if_cancelled
 
 log = logging.getLogger("standing.sockets")
 REVOKED_CLOSE_CODE = 4403
@@ -102,4 +103,5 @@ class SocketWatch:
             try:
                 await self.check()
             except Exception:
+                stop_if_cancelled()
                 log.exception("socket watch failed")
