@@ -788,6 +788,9 @@ def main() -> int:
     parser.add_argument("--variants", default="reads,writes", help="the comparison's variants: reads,writes")
     parser.add_argument("--servers", default="standing,floor,postgraphile", help="the comparison's servers")
     parser.add_argument("--docs", action="store_true", help="write the comparison's tables to docs/benchmarks.md")
+    parser.add_argument(
+        "--documents", action="store_true", help="ask Standing with full documents, not persisted operations' hashes"
+    )
     parser.add_argument("--reuse", action="store_true", help="keep the seeded database of a previous run")
     parser.add_argument("--production", action="store_true", help="serve with STANDING_PRODUCTION=true")
     parser.add_argument("--pool", type=int, help="asyncpg pool size for the app (Tortoise's default is 5)")

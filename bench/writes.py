@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 from bench._common import percentile  # noqa: E402
 from bench.api import TRANSITION  # noqa: E402
 from bench.peers import PGL_SINGLE  # noqa: E402
-from tests.support.queries import SINGLE  # noqa: E402
+from schema.persisted import PARTICIPANT_STANDING, sha256  # noqa: E402
 
 EVENTS = ("sendReminder", "approveReschedule")
 PROBE_TIMEOUT = 5.0  # a probe gives up after this long and counts as stale beyond it
@@ -42,7 +42,11 @@ PROBE_PAUSE = 0.005  # between a probe's reads: the figures' resolution, without
 def probe_request(kind: str, participant_id: int) -> dict[str, Any]:
     if kind == "postgraphile":
         return {"query": PGL_SINGLE, "variables": {"id": participant_id}}
-    return {"query": SINGLE, "variables": {"id": str(participant_id)}}
+    # Standing is read the way the comparison reads it: by the persisted operation (schema/persisted.py).
+    return {
+        "extensions": {"persistedQuery": {"version": 1, "sha256Hash": sha256(PARTICIPANT_STANDING)}},
+        "variables": {"id": str(participant_id)},
+    }
 
 
 def state_of(kind: str, data: dict[str, Any]) -> str | None:

@@ -32,9 +32,11 @@ from schema.context import Context
 from schema.fastpath_check import check_fast_path
 from schema.graphiql import graphiql_assets, graphiql_page
 from schema.http_view import GraphQLOverHTTP
-from schema.idempotency import respond_once
+from schema.idempotency import HEADER, respond_once
 from schema.metrics import Metrics
 from schema.observability import RequestContext
+from schema.persisted import with_document
+from schema.persisted_http import answer_persisted
 from schema.request_limits import BodySizeLimit, RequestJSONError, decode_request_json
 from schema.verification_page import verification_page
 from workers.coalesce import Coalesced
@@ -64,8 +66,11 @@ class StandingGraphQL(GraphQLOverHTTP):
                 self.sockets.closed(request)
 
     async def respond(self, request: Request) -> Response:
-        """A mutation sent with an Idempotency-Key is answered once and that answer kept (schema/idempotency.py)."""
+        """A mutation sent with an Idempotency-Key is answered once and that answer kept (schema/idempotency.py);
+        a persisted operation is answered by its plan when it can be (schema/persisted.py)."""
         secret = bearer_secret(request.headers.get("authorization"))
+        if HEADER not in request.headers and (planned := await answer_persisted(request, secret)) is not None:
+            return planned
         return await respond_once(request, self.clock, secret, lambda: super(StandingGraphQL, self).respond(request))
 
     async def render_graphql_ide(self, request: Request) -> HTMLResponse:  # type: ignore[override]
@@ -85,7 +90,10 @@ class StandingGraphQL(GraphQLOverHTTP):
             raise HTTPException(400, "Unable to parse request body as JSON") from None
         if not isinstance(value, dict):
             raise HTTPException(400, "a GraphQL request is a JSON object with `query` and, optionally, `variables`")
-        return value
+        return with_document(value)
+
+    def parse_query_params(self, params: Any) -> dict[str, Any]:
+        return with_document(super().parse_query_params(params))
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:  # type: ignore[override]
         principal: Principal | None = None

@@ -1,0 +1,214 @@
+"""Persisted operations: the reads web clients make most, published with their hashes and planned in advance.
+
+A client names one by the SHA-256 of its document, as Apollo's automatic persisted queries do
+(`{"extensions": {"persistedQuery": {"version": 1, "sha256Hash": "…"}}, "variables": {…}}`), or sends the
+document itself, word for word. Either way the request is answered by the operation's plan: the same
+domain reads its resolvers make (`domain/access/visibility.py`, the badge summaries), shaped straight into
+the answer, without parsing, validating and executing the document on every request. GraphQL's per-field
+machinery was most of a read's cost (docs/benchmarks.md, "Where the read time goes").
+
+A plan answers only the ordinary case: a valid token and well-formed variables. Anything else (no token,
+a variable of the wrong type, a cursor that is not ours, a page size out of range) makes it step aside,
+and GraphQL answers from the catalog's document, so errors stay GraphQL's own. Authorization is not
+cached any differently from the GraphQL path: every request authenticates its token (domain/access/tokens.py)
+and reads its rows from the database, so nothing is stale (tests/api/test_persisted.py keeps every plan's
+answer equal to GraphQL's for the same document, token and variables).
+
+A hash that is not in the catalog is refused with PERSISTED_QUERY_NOT_FOUND unless the request also sends a
+document with that hash, which GraphQL then runs as usual: the catalog is published (docs/api.md,
+`standing persisted-operations`), not registered by clients, so nobody can fill a server's memory with
+documents.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from domain.access.principals import Principal
+from domain.access.visibility import visible_participant, visible_participants
+from domain.infra.snapshots import Snapshots
+from schema.enums import BadgeStatus, StandingState
+from schema.ids import parse_participant_id
+from schema.loaders import load_badge_summaries
+from schema.types import MAX_PAGE
+
+Variables = dict[str, Any]
+# The `data` of the answer, or None: the plan steps aside and GraphQL answers.
+Plan = Callable[[Principal, Variables], Awaitable[dict[str, Any] | None]]
+
+
+def sha256(document: str) -> str:
+    return hashlib.sha256(document.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class PersistedOperation:
+    name: str
+    document: str
+    plan: Plan = field(repr=False)
+
+    @property
+    def hash(self) -> str:
+        return sha256(self.document)
+
+
+class PersistedQueryError(Exception):
+    """A persistedQuery extension the server cannot honour (Apollo's codes, so clients retry as they know how)."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code, self.message = code, message
+
+
+PARTICIPANT_STANDING = "query ParticipantStanding($id: ID!) { participant(id: $id) { standing { state since } } }"
+PARTICIPANTS_PAGE = (
+    "query ParticipantsPage($first: Int!, $after: String) { participants(first: $first, after: $after) "
+    "{ edges { node { id displayName profileVisible standing { state since } badge { status } } } "
+    "pageInfo { hasNextPage endCursor } } }"
+)
+STANDING_NAMES = {state.value: state.name for state in StandingState}  # how GraphQL writes the enums
+BADGE_NAMES = {status.value: status.name for status in BadgeStatus}
+
+
+async def participant_standing(principal: Principal, variables: Variables) -> dict[str, Any] | None:
+    wanted = variables.get("id")
+    if type(wanted) not in (str, int):  # ID! takes a string or an integer; anything else is GraphQL's error
+        return None
+    participant_id = parse_participant_id(wanted)
+    row = await visible_participant(principal, participant_id) if participant_id is not None else None
+    if row is None:
+        return {"participant": None}
+    return {"participant": {"standing": {"state": STANDING_NAMES[row.standing], "since": row.standing_since}}}
+
+
+def _offset_cursor(offset: int) -> str:
+    return base64.b64encode(f"arrayconnection:{offset}".encode()).decode()
+
+
+def _after_offset(after: object) -> int | None:
+    """Where the page starts for an `after` cursor, or None when the cursor is not one of ours."""
+    if after is None:
+        return 0
+    if not isinstance(after, str):
+        return None
+    try:
+        kind, _, value = base64.b64decode(after.encode(), validate=True).decode().partition(":")
+    except (ValueError, UnicodeError):
+        return None
+    if kind != "arrayconnection" or not value.isascii() or not value.isdigit() or len(value) > 9:
+        return None
+    return int(value) + 1
+
+
+def _global_id(participant_id: int) -> str:
+    return base64.b64encode(f"Participant:{participant_id}".encode()).decode()
+
+
+async def participants_page(principal: Principal, variables: Variables) -> dict[str, Any] | None:
+    first, start = variables.get("first"), _after_offset(variables.get("after"))
+    if type(first) is not int or not 0 <= first <= MAX_PAGE or start is None:
+        return None
+    # The resolver's own two statements: the page (one more row says whether another follows) and its badges.
+    rows = await Snapshots(visible_participants(principal).order_by("id"))[start : start + first + 1].all()
+    page = rows[:first]
+    badges = await load_badge_summaries([row.id for row in page]) if page else []
+    edges = [
+        {
+            "node": {
+                "id": _global_id(row.id),
+                "displayName": row.display_name,
+                "profileVisible": row.profile_visible,
+                "standing": {"state": STANDING_NAMES[row.standing], "since": row.standing_since},
+                "badge": {"status": BADGE_NAMES[badge.state if badge else "none"]},
+            }
+        }
+        for row, badge in zip(page, badges, strict=True)
+    ]
+    return {
+        "participants": {
+            "edges": edges,
+            "pageInfo": {
+                "hasNextPage": len(rows) > first,
+                "endCursor": _offset_cursor(start + len(page) - 1) if page else None,
+            },
+        }
+    }
+
+
+CATALOG: dict[str, PersistedOperation] = {
+    op.hash: op
+    for op in (
+        PersistedOperation("ParticipantStanding", PARTICIPANT_STANDING, participant_standing),
+        PersistedOperation("ParticipantsPage", PARTICIPANTS_PAGE, participants_page),
+    )
+}
+BY_DOCUMENT = {op.document: op for op in CATALOG.values()}
+
+
+def requested_hash(body: dict[str, Any]) -> str | None:
+    extensions = body.get("extensions")
+    if not isinstance(extensions, dict) or "persistedQuery" not in extensions:
+        return None
+    persisted = extensions["persistedQuery"]
+    if (
+        not isinstance(persisted, dict)
+        or persisted.get("version") != 1
+        or not isinstance(persisted.get("sha256Hash"), str)
+    ):
+        raise PersistedQueryError(
+            "PERSISTED_QUERY_INVALID", 'persistedQuery is {"version": 1, "sha256Hash": "<64 hex digits>"}'
+        )
+    return persisted["sha256Hash"].lower()
+
+
+def resolve(body: dict[str, Any]) -> PersistedOperation | None:
+    """The catalog's operation a request names, by hash or by its exact document; None for any other request.
+
+    Raises PersistedQueryError for a hash it does not know (without a document of that hash) or a document
+    that does not match the hash sent with it."""
+    query = body.get("query")
+    wanted = requested_hash(body)
+    if wanted is None:
+        return BY_DOCUMENT.get(query) if isinstance(query, str) else None
+    if isinstance(query, str) and query and sha256(query) != wanted:
+        raise PersistedQueryError("PERSISTED_QUERY_HASH_MISMATCH", "the document's SHA-256 is not the sha256Hash sent")
+    operation = CATALOG.get(wanted)
+    if operation is None and not (isinstance(query, str) and query):
+        raise PersistedQueryError(
+            "PERSISTED_QUERY_NOT_FOUND",
+            "no persisted operation has this hash: send the document itself (see `standing persisted-operations`)",
+        )
+    return operation
+
+
+def with_document(body: dict[str, Any]) -> dict[str, Any]:
+    """The request as GraphQL reads it: a hash-only request gets its catalog document."""
+    try:
+        operation = resolve(body)
+    except PersistedQueryError:
+        return body  # answered before GraphQL (schema/app.py); never reached with a bad extension
+    if operation is None or body.get("query"):
+        return body
+    return {**body, "query": operation.document}
+
+
+def encode(data: dict[str, Any]) -> bytes:
+    """The answer as JSON, with instants written as the DateTime scalar writes them (isoformat)."""
+    return json.dumps({"data": data}, separators=(",", ":"), ensure_ascii=False, default=_instant).encode()
+
+
+def _instant(value: Any) -> str:
+    isoformat = getattr(value, "isoformat", None)
+    if isoformat is None:
+        raise TypeError(f"{type(value).__name__} is not JSON")
+    return str(isoformat())
+
+
+def catalog_manifest() -> list[dict[str, str]]:
+    """What `standing persisted-operations` prints: every operation's name, hash and document."""
+    return [{"name": op.name, "sha256Hash": op.hash, "document": op.document} for op in CATALOG.values()]
