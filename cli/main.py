@@ -1,5 +1,5 @@
 """The `standing` command: serve, worker, migrate, token, import, sweep, demo, export, export-key, export-schema,
-diagrams."""
+persisted-operations, diagrams."""
 
 from __future__ import annotations
 
@@ -441,6 +441,15 @@ def cmd_export_schema(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_persisted_operations(args: argparse.Namespace, settings: Settings) -> int:
+    import json
+
+    from schema.persisted import catalog_manifest
+
+    print(json.dumps(catalog_manifest(), indent=2))
+    return 0
+
+
 def cmd_docs(args: argparse.Namespace, settings: Settings) -> int:
     from cli.docs.sections import SECTIONS
 
@@ -584,6 +593,10 @@ def build_parser() -> argparse.ArgumentParser:
     export = commands.add_parser("export-schema", help="print or write the GraphQL SDL")
     export.add_argument("--output", "-o", default="-", help="file to write, or - for stdout (default)")
     export.set_defaults(run=cmd_export_schema)
+
+    commands.add_parser(
+        "persisted-operations", help="print the persisted operations' catalog as JSON: name, sha256Hash, document"
+    ).set_defaults(run=cmd_persisted_operations)
 
     from cli.replay import add_parser as add_replay
 
