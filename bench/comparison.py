@@ -36,7 +36,7 @@ from bench.peers import (
     postgraphile_command,
     postgraphile_env,
 )
-from schema.persisted import PARTICIPANT_STANDING, PARTICIPANTS_PAGE, sha256
+from schema.persisted import PARTICIPANT_STANDING, PARTICIPANTS_PAGE, request_by_hash
 from tests.support.queries import SINGLE
 
 # The page of bench (b), at a cursor.
@@ -57,16 +57,14 @@ def cursor(offset: int) -> str:
 PERSISTED = True
 
 
-def persisted(document: str, variables: dict[str, Any]) -> dict[str, Any]:
-    return {"extensions": {"persistedQuery": {"version": 1, "sha256Hash": sha256(document)}}, "variables": variables}
-
-
 def standing_body(query: str, value: int) -> dict[str, Any]:
     if query == "single":
         variables: dict[str, Any] = {"id": str(value)}
-        return persisted(PARTICIPANT_STANDING, variables) if PERSISTED else {"query": SINGLE, "variables": variables}
+        return (
+            request_by_hash(PARTICIPANT_STANDING, variables) if PERSISTED else {"query": SINGLE, "variables": variables}
+        )
     variables = {"first": 100, "after": cursor(value - 1) if value else None}
-    return persisted(PARTICIPANTS_PAGE, variables) if PERSISTED else {"query": PAGE_AT, "variables": variables}
+    return request_by_hash(PARTICIPANTS_PAGE, variables) if PERSISTED else {"query": PAGE_AT, "variables": variables}
 
 
 def bodies(server: str, query: str, values: list[int], organization_id: int) -> list[str]:

@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 from bench._common import percentile  # noqa: E402
 from bench.api import TRANSITION  # noqa: E402
 from bench.peers import PGL_SINGLE  # noqa: E402
-from schema.persisted import PARTICIPANT_STANDING, sha256  # noqa: E402
+from schema.persisted import PARTICIPANT_STANDING, request_by_hash  # noqa: E402
 
 EVENTS = ("sendReminder", "approveReschedule")
 PROBE_TIMEOUT = 5.0  # a probe gives up after this long and counts as stale beyond it
@@ -43,10 +43,7 @@ def probe_request(kind: str, participant_id: int) -> dict[str, Any]:
     if kind == "postgraphile":
         return {"query": PGL_SINGLE, "variables": {"id": participant_id}}
     # Standing is read the way the comparison reads it: by the persisted operation (schema/persisted.py).
-    return {
-        "extensions": {"persistedQuery": {"version": 1, "sha256Hash": sha256(PARTICIPANT_STANDING)}},
-        "variables": {"id": str(participant_id)},
-    }
+    return request_by_hash(PARTICIPANT_STANDING, {"id": str(participant_id)})
 
 
 def state_of(kind: str, data: dict[str, Any]) -> str | None:

@@ -22,12 +22,13 @@ documents.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+from strawberry.relay import to_base64
 
 from domain.access.principals import Principal
 from domain.access.visibility import visible_participant, visible_participants
@@ -35,7 +36,7 @@ from domain.infra.snapshots import Snapshots
 from schema.enums import BadgeStatus, StandingState
 from schema.ids import parse_participant_id
 from schema.loaders import load_badge_summaries
-from schema.types import MAX_PAGE
+from schema.types import MAX_PAGE, offset_of_cursor
 
 Variables = dict[str, Any]
 # The `data` of the answer, or None: the plan steps aside and GraphQL answers.
@@ -86,31 +87,16 @@ async def participant_standing(principal: Principal, variables: Variables) -> di
     return {"participant": {"standing": {"state": STANDING_NAMES[row.standing], "since": row.standing_since}}}
 
 
-def _offset_cursor(offset: int) -> str:
-    return base64.b64encode(f"arrayconnection:{offset}".encode()).decode()
-
-
-def _after_offset(after: object) -> int | None:
+def _start_after(after: object) -> int | None:
     """Where the page starts for an `after` cursor, or None when the cursor is not one of ours."""
     if after is None:
         return 0
-    if not isinstance(after, str):
-        return None
-    try:
-        kind, _, value = base64.b64decode(after.encode(), validate=True).decode().partition(":")
-    except (ValueError, UnicodeError):
-        return None
-    if kind != "arrayconnection" or not value.isascii() or not value.isdigit() or len(value) > 9:
-        return None
-    return int(value) + 1
-
-
-def _global_id(participant_id: int) -> str:
-    return base64.b64encode(f"Participant:{participant_id}".encode()).decode()
+    offset = offset_of_cursor(after) if isinstance(after, str) else None
+    return None if offset is None else offset + 1
 
 
 async def participants_page(principal: Principal, variables: Variables) -> dict[str, Any] | None:
-    first, start = variables.get("first"), _after_offset(variables.get("after"))
+    first, start = variables.get("first"), _start_after(variables.get("after"))
     if type(first) is not int or not 0 <= first <= MAX_PAGE or start is None:
         return None
     # The resolver's own two statements: the page (one more row says whether another follows) and its badges.
@@ -120,7 +106,7 @@ async def participants_page(principal: Principal, variables: Variables) -> dict[
     edges = [
         {
             "node": {
-                "id": _global_id(row.id),
+                "id": to_base64("Participant", row.id),
                 "displayName": row.display_name,
                 "profileVisible": row.profile_visible,
                 "standing": {"state": STANDING_NAMES[row.standing], "since": row.standing_since},
@@ -134,7 +120,7 @@ async def participants_page(principal: Principal, variables: Variables) -> dict[
             "edges": edges,
             "pageInfo": {
                 "hasNextPage": len(rows) > first,
-                "endCursor": _offset_cursor(start + len(page) - 1) if page else None,
+                "endCursor": to_base64("arrayconnection", start + len(page) - 1) if page else None,
             },
         }
     }
@@ -148,6 +134,20 @@ CATALOG: dict[str, PersistedOperation] = {
     )
 }
 BY_DOCUMENT = {op.document: op for op in CATALOG.values()}
+
+
+def request_by_hash(document: str, variables: Variables) -> dict[str, Any]:
+    """The body a client sends to name a catalog operation by its hash alone."""
+    return {"extensions": {"persistedQuery": {"version": 1, "sha256Hash": sha256(document)}}, "variables": variables}
+
+
+# Every catalog document holds its operation's name: a body without any of them, or the extension's own name,
+# names no persisted operation, and is left to GraphQL without being decoded here first.
+MARKERS = (b"persistedQuery", *(op.name.encode() for op in CATALOG.values()))
+
+
+def may_name_one(raw: bytes) -> bool:
+    return any(marker in raw for marker in MARKERS)
 
 
 def requested_hash(body: dict[str, Any]) -> str | None:

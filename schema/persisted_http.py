@@ -11,7 +11,7 @@ from starlette.responses import JSONResponse, Response
 
 from domain.access.tokens import authenticate
 from schema.media_types import GRAPHQL_RESPONSE, response_media_type
-from schema.persisted import PersistedQueryError, encode, resolve
+from schema.persisted import PersistedQueryError, encode, may_name_one, resolve
 from schema.request_limits import RequestJSONError, decode_request_json
 
 # How often a plan answered and how often it stepped aside for GraphQL, by operation name (tests read it).
@@ -23,13 +23,18 @@ async def _request_body(request: Request) -> dict[str, Any] | None:
     that GraphQL's own view refuses it with its own words."""
     try:
         if request.method == "GET":
+            if not may_name_one(request.url.query.encode()):
+                return None
             params = dict(request.query_params)
             body: Any = {
                 key: decode_request_json(params[key]) if key in ("variables", "extensions") else params[key]
                 for key in params
             }
         elif request.method == "POST" and "application/json" in request.headers.get("content-type", "").lower():
-            body = decode_request_json(await request.body())
+            raw = await request.body()
+            if not may_name_one(raw):
+                return None  # an ordinary request: its body is decoded once, by GraphQL
+            body = decode_request_json(raw)
         else:
             return None
     except (RequestJSONError, json.JSONDecodeError, UnicodeDecodeError):

@@ -151,15 +151,18 @@ def parse_history_cursor(cursor: str) -> int:
     return int(value)
 
 
-def check_offset_cursor(cursor: str | None, argument: str) -> None:
-    """Refuse a page cursor that is not one of ours (strawberry's ListConnection would raise a bare error)."""
-    if cursor is None:
-        return
+def offset_of_cursor(cursor: str) -> int | None:
+    """The offset a page cursor of ours names (`arrayconnection:<n>` in base64), or None for any other text."""
     try:
         kind, _, value = base64.b64decode(cursor.encode(), validate=True).decode().partition(":")
     except (ValueError, UnicodeError):
-        kind, value = "", ""
-    if kind != "arrayconnection" or not re.fullmatch(r"[0-9]{1,9}", value):
+        return None
+    return int(value) if kind == "arrayconnection" and re.fullmatch(r"[0-9]{1,9}", value) else None
+
+
+def check_offset_cursor(cursor: str | None, argument: str) -> None:
+    """Refuse a page cursor that is not one of ours (strawberry's ListConnection would raise a bare error)."""
+    if cursor is not None and offset_of_cursor(cursor) is None:
         raise InputError(f"invalid {argument} cursor {cursor[:40]!r}: pass a cursor this API returned")
 
 
