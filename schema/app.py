@@ -21,6 +21,7 @@ from strawberry.types.unset import UNSET, UnsetType
 from tortoise.contrib.starlette import RegisterTortoise
 
 from domain.access.principals import Principal
+from domain.access.read_model import READ_MODEL
 from domain.access.tokens import authenticate
 from domain.badges.certificate import certificate_pdf
 from domain.infra.config import Settings
@@ -149,6 +150,7 @@ async def readyz(request: Request) -> JSONResponse:
             await client.aclose()
     else:
         checks["redis"] = "not configured (embedded mode)"
+    checks["readModel"] = read_model_check(request.app)
     ready = checks["database"] == "ok" and (checks["redis"] == "ok" or checks["redis"].startswith("not configured"))
     status = "not ready" if not ready else "ready" if worker_ok else "degraded"
     return JSONResponse({"status": status, "checks": checks}, status_code=200 if ready else 503)
@@ -256,6 +258,36 @@ async def realtime(app: Starlette, settings: Settings) -> AsyncIterator[None]:
             await queue.aclose()
 
 
+@asynccontextmanager
+async def read_model(settings: Settings, app: Starlette | None = None) -> AsyncIterator[None]:
+    """On PostgreSQL, this process's read model listens for changes (domain/access/read_model.py)."""
+    from workers.read_model_listener import ReadModelListener, asyncpg_dsn
+
+    dsn = asyncpg_dsn(settings.database_url)
+    if dsn is None or not settings.read_model:
+        yield
+        return
+    listener = ReadModelListener(READ_MODEL, dsn)
+    await listener.start()
+    if app is not None:
+        app.state.read_model_listening = True
+    try:
+        yield
+    finally:
+        await listener.stop()
+        if app is not None:
+            app.state.read_model_listening = False
+
+
+def read_model_check(app: Starlette) -> str:
+    """What /readyz says of the read model; informational: without it the API reads the database."""
+    if not getattr(app.state, "read_model_listening", False):
+        return "off: reads go to the database (SQLite, or STANDING_READ_MODEL=false)"
+    if not READ_MODEL.trusted():
+        return "not current: reads go to the database until the listener hears a heartbeat"
+    return f"current: as of {READ_MODEL.now() - (READ_MODEL.fresh_as_of or 0):.3f} s ago"
+
+
 def settle_heap() -> None:
     """Move everything built at start-up (the schema, the ORM, the machines) out of the garbage collector's
     sight. Python's cyclic collector otherwise re-traverses that whole heap in every full collection, which
@@ -312,7 +344,7 @@ def create_app(
             return
         ensure_sqlite_folder(settings.database_url)
         async with RegisterTortoise(app, config=tortoise_config(settings.database_url)):
-            async with timers(settings, graphql.clock), realtime(app, settings):
+            async with timers(settings, graphql.clock), realtime(app, settings), read_model(settings, app):
                 yield
 
     broadcaster = Broadcaster()

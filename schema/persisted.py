@@ -10,9 +10,11 @@ machinery was most of a read's cost (docs/benchmarks.md, "Where the read time go
 A plan answers only the ordinary case: a valid token and well-formed variables. Anything else (no token,
 a variable of the wrong type, a cursor that is not ours, a page size out of range) makes it step aside,
 and GraphQL answers from the catalog's document, so errors stay GraphQL's own. Authorization is not
-cached any differently from the GraphQL path: every request authenticates its token (domain/access/tokens.py)
-and reads its rows from the database, so nothing is stale (tests/api/test_persisted.py keeps every plan's
-answer equal to GraphQL's for the same document, token and variables).
+cached any differently from the GraphQL path: every request authenticates its token (domain/access/tokens.py).
+The rows come from the process's read model while it is provably current (domain/access/read_model.py: at most
+1 s behind any commit, never behind this process's own), pre-rendered once per row; otherwise from the
+database, with the resolvers' own reads (tests/api/test_persisted.py keeps every plan's answer equal to
+GraphQL's for the same document, token and variables, from either source).
 
 A hash that is not in the catalog is refused with PERSISTED_QUERY_NOT_FOUND unless the request also sends a
 document with that hash, which GraphQL then runs as usual: the catalog is published (docs/api.md,
@@ -24,6 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,16 +34,17 @@ from typing import Any
 from strawberry.relay import to_base64
 
 from domain.access.principals import Principal
-from domain.access.visibility import visible_participant, visible_participants
-from domain.infra.snapshots import Snapshots
+from domain.access.read_model import READ_MODEL, StandingRow
+from domain.access.visibility import MAX_ID, visible_participant, visible_participants
+from domain.infra.snapshots import ParticipantSnapshot, Snapshots
 from schema.enums import BadgeStatus, StandingState
 from schema.ids import parse_participant_id
 from schema.loaders import load_badge_summaries
 from schema.types import MAX_PAGE, offset_of_cursor
 
 Variables = dict[str, Any]
-# The `data` of the answer, or None: the plan steps aside and GraphQL answers.
-Plan = Callable[[Principal, Variables], Awaitable[dict[str, Any] | None]]
+# The answer as JSON bytes, or None: the plan steps aside and GraphQL answers.
+Plan = Callable[[Principal, Variables], Awaitable[bytes | None]]
 
 
 def sha256(document: str) -> str:
@@ -75,16 +79,66 @@ PARTICIPANTS_PAGE = (
 STANDING_NAMES = {state.value: state.name for state in StandingState}  # how GraphQL writes the enums
 BADGE_NAMES = {status.value: status.name for status in BadgeStatus}
 
+# A participant as the two operations show it; from a snapshot (database) or a read model row.
+Shown = ParticipantSnapshot | StandingRow
 
-async def participant_standing(principal: Principal, variables: Variables) -> dict[str, Any] | None:
+
+def _standing(row: Shown) -> dict[str, Any]:
+    return {"state": STANDING_NAMES[row.standing], "since": row.standing_since}
+
+
+def _node(row: Shown, badge_state: str | None) -> dict[str, Any]:
+    return {
+        "id": to_base64("Participant", row.id),
+        "displayName": row.display_name,
+        "profileVisible": row.profile_visible,
+        "standing": _standing(row),
+        "badge": {"status": BADGE_NAMES[badge_state or "none"]},
+    }
+
+
+class Renderings:
+    """Each read model row's JSON for the two operations, made once per row: rows are immutable and replaced
+    on change, so a rendering is kept for as long as its row is the one the model holds."""
+
+    def __init__(self) -> None:
+        self._made: dict[int, tuple[StandingRow, bytes, bytes]] = {}
+
+    def _of(self, row: StandingRow) -> tuple[StandingRow, bytes, bytes]:
+        made = self._made.get(row.id)
+        if made is None or made[0] is not row:
+            single = encode({"participant": {"standing": _standing(row)}})
+            made = self._made[row.id] = (row, single, b'{"node":' + _json(_node(row, row.badge_state)) + b"}")
+        return made
+
+    def single(self, row: StandingRow) -> bytes:
+        return self._of(row)[1]
+
+    def edge(self, row: StandingRow) -> bytes:
+        return self._of(row)[2]
+
+
+RENDERINGS = Renderings()
+# Which source each planned answer came from, "read model" or "database" (tests and benchmarks read it).
+answered_from: Counter[str] = Counter()
+NO_PARTICIPANT = b'{"data":{"participant":null}}'
+
+
+async def participant_standing(principal: Principal, variables: Variables) -> bytes | None:
     wanted = variables.get("id")
     if type(wanted) not in (str, int):  # ID! takes a string or an integer; anything else is GraphQL's error
         return None
     participant_id = parse_participant_id(wanted)
-    row = await visible_participant(principal, participant_id) if participant_id is not None else None
-    if row is None:
-        return {"participant": None}
-    return {"participant": {"standing": {"state": STANDING_NAMES[row.standing], "since": row.standing_since}}}
+    if participant_id is None or not 0 < participant_id < MAX_ID:
+        return NO_PARTICIPANT
+    if READ_MODEL.trusted():
+        held = await READ_MODEL.one(principal, participant_id)
+        if READ_MODEL.trusted():  # still, after any refresh the read waited for
+            answered_from["read model"] += 1
+            return RENDERINGS.single(held) if held is not None else NO_PARTICIPANT
+    answered_from["database"] += 1
+    row = await visible_participant(principal, participant_id)
+    return encode({"participant": {"standing": _standing(row)}} if row is not None else {"participant": None})
 
 
 def _start_after(after: object) -> int | None:
@@ -95,35 +149,30 @@ def _start_after(after: object) -> int | None:
     return None if offset is None else offset + 1
 
 
-async def participants_page(principal: Principal, variables: Variables) -> dict[str, Any] | None:
+def _page_info(start: int, shown: int, more: bool) -> bytes:
+    end = to_base64("arrayconnection", start + shown - 1) if shown else None
+    return _json({"hasNextPage": more, "endCursor": end})
+
+
+async def participants_page(principal: Principal, variables: Variables) -> bytes | None:
     first, start = variables.get("first"), _start_after(variables.get("after"))
     if type(first) is not int or not 0 <= first <= MAX_PAGE or start is None:
         return None
-    # The resolver's own two statements: the page (one more row says whether another follows) and its badges.
+    if READ_MODEL.trusted():
+        held = await READ_MODEL.page(principal, start, first + 1)  # one more row says whether another follows
+        if READ_MODEL.trusted():
+            answered_from["read model"] += 1
+            edges = b",".join(RENDERINGS.edge(row) for row in held[:first])
+            info = _page_info(start, len(held[:first]), len(held) > first)
+            return b'{"data":{"participants":{"edges":[' + edges + b'],"pageInfo":' + info + b"}}}"
+    # The resolver's own two statements: the page and its badges.
+    answered_from["database"] += 1
     rows = await Snapshots(visible_participants(principal).order_by("id"))[start : start + first + 1].all()
     page = rows[:first]
     badges = await load_badge_summaries([row.id for row in page]) if page else []
-    edges = [
-        {
-            "node": {
-                "id": to_base64("Participant", row.id),
-                "displayName": row.display_name,
-                "profileVisible": row.profile_visible,
-                "standing": {"state": STANDING_NAMES[row.standing], "since": row.standing_since},
-                "badge": {"status": BADGE_NAMES[badge.state if badge else "none"]},
-            }
-        }
-        for row, badge in zip(page, badges, strict=True)
-    ]
-    return {
-        "participants": {
-            "edges": edges,
-            "pageInfo": {
-                "hasNextPage": len(rows) > first,
-                "endCursor": to_base64("arrayconnection", start + len(page) - 1) if page else None,
-            },
-        }
-    }
+    nodes = [{"node": _node(row, badge.state if badge else None)} for row, badge in zip(page, badges, strict=True)]
+    pagination = json.loads(_page_info(start, len(page), len(rows) > first))
+    return encode({"participants": {"edges": nodes, "pageInfo": pagination}})
 
 
 CATALOG: dict[str, PersistedOperation] = {
@@ -199,7 +248,11 @@ def with_document(body: dict[str, Any]) -> dict[str, Any]:
 
 def encode(data: dict[str, Any]) -> bytes:
     """The answer as JSON, with instants written as the DateTime scalar writes them (isoformat)."""
-    return json.dumps({"data": data}, separators=(",", ":"), ensure_ascii=False, default=_instant).encode()
+    return _json({"data": data})
+
+
+def _json(value: Any) -> bytes:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False, default=_instant).encode()
 
 
 def _instant(value: Any) -> str:

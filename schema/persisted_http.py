@@ -11,7 +11,7 @@ from starlette.responses import JSONResponse, Response
 
 from domain.access.tokens import authenticate
 from schema.media_types import GRAPHQL_RESPONSE, response_media_type
-from schema.persisted import PersistedQueryError, encode, may_name_one, resolve
+from schema.persisted import PersistedQueryError, may_name_one, resolve
 from schema.request_limits import RequestJSONError, decode_request_json
 
 # How often a plan answered and how often it stepped aside for GraphQL, by operation name (tests read it).
@@ -67,12 +67,12 @@ async def answer_persisted(request: Request, secret: str | None) -> Response | N
         stats[f"{operation.name}:graphql"] += 1
         return None  # GraphQL's UNAUTHENTICATED error, word for word
     try:
-        data = await operation.plan(principal, variables)
+        answer = await operation.plan(principal, variables)
     except Exception:  # noqa: BLE001 - GraphQL runs the same reads and reports the failure in its own shape
-        data = None
-    if data is None:
+        answer = None
+    if answer is None:
         stats[f"{operation.name}:graphql"] += 1
         return None
     stats[f"{operation.name}:planned"] += 1
     headers = {"content-type": f"{GRAPHQL_RESPONSE}; charset=utf-8"} if media_type == GRAPHQL_RESPONSE else None
-    return Response(encode(data), media_type=media_type, headers=headers)
+    return Response(answer, media_type=media_type, headers=headers)

@@ -35,6 +35,7 @@ class Settings:
     metrics_host: str = "127.0.0.1"
     webhooks_allow_loopback: bool = False
     export_key_path: str = DEFAULT_EXPORT_KEY_PATH
+    read_model: bool = True
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -52,6 +53,7 @@ class Settings:
             metrics_host=env.get("STANDING_METRICS_HOST") or "127.0.0.1",
             webhooks_allow_loopback=_flag(env.get("STANDING_WEBHOOKS_ALLOW_LOOPBACK")),
             export_key_path=env.get("STANDING_EXPORT_KEY_PATH") or DEFAULT_EXPORT_KEY_PATH,
+            read_model=_flag(env.get("STANDING_READ_MODEL") or "true"),
         )
 
 
@@ -110,6 +112,13 @@ SETTINGS_DOC: list[tuple[str, str, str]] = [
         DEFAULT_EXPORT_KEY_PATH,
         "Ed25519 private key (PEM) that signs `standing export` documents; made on first use, mode 0600. "
         "`standing export-key` prints its public key (docs/exports.md).",
+    ),
+    (
+        "STANDING_READ_MODEL",
+        "true",
+        "PostgreSQL only: the API keeps the standing and the page of participants in memory, kept current by the "
+        "database's notifications and answered from only while at most 1 s stale (docs/api.md). `false`: always "
+        "read the database.",
     ),
 ]
 

@@ -96,6 +96,15 @@ _after_commit: ContextVar[list[Callable[[], Awaitable[None]]] | None] = ContextV
 _at_commit: ContextVar[list[Callable[[Any], Awaitable[None]]] | None] = ContextVar("at_commit", default=None)
 
 
+_commit_listeners: list[Callable[[], None]] = []
+
+
+def on_commit(listener: Callable[[], None]) -> Callable[[], None]:
+    """Call `listener` after every outermost transaction() this process commits; returns its unregistering."""
+    _commit_listeners.append(listener)
+    return lambda: _commit_listeners.remove(listener)
+
+
 async def after_commit(action: Callable[[], Awaitable[None]]) -> None:
     """Run `action` now, or once the enclosing transaction commits (never if it rolls back). The same
     action asked for twice in one transaction runs once."""
@@ -145,7 +154,9 @@ async def transaction() -> AsyncIterator[Any]:
     finally:
         _at_commit.reset(writes_token)
         _after_commit.reset(token)
-    for action in pending:  # reached only when the transaction committed
+    for listener in _commit_listeners:  # reached only when the transaction committed
+        listener()
+    for action in pending:
         await action()
 
 

@@ -13,6 +13,7 @@ from domain.infra import db
 from domain.infra.config import Settings
 from schema.app import create_app
 from schema.observability import JsonFormatter, request_id
+from tests.support.databases import BACKEND
 from tests.support.live import free_port
 
 
@@ -21,7 +22,10 @@ def test_healthz_and_readyz_in_embedded_mode(database_url):
         assert client.get("/healthz").json() == {"status": "ok"}
         ready = client.get("/readyz")
     assert ready.status_code == 200
-    assert ready.json() == {"status": "ready", "checks": {"database": "ok", "redis": "not configured (embedded mode)"}}
+    body = ready.json()
+    read_model = body["checks"].pop("readModel")  # informational: tests/access/test_read_model.py
+    assert body == {"status": "ready", "checks": {"database": "ok", "redis": "not configured (embedded mode)"}}
+    assert read_model.startswith("off") == (BACKEND == "sqlite"), read_model
 
 
 def test_readyz_reports_an_unreachable_redis(database_url):

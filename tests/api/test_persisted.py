@@ -8,14 +8,18 @@ not the catalog's text, so the plan does not recognise it and GraphQL executes i
 from __future__ import annotations
 
 import base64
+import itertools
 import json
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 
+from domain.access.read_model import READ_MODEL
 from domain.access.tokens import hash_secret, revoke_token
+from domain.infra.db import on_commit
 from domain.models import ApiToken, Participant
-from schema import persisted_http
+from schema import persisted, persisted_http
 from schema.persisted import CATALOG, PARTICIPANT_STANDING, PARTICIPANTS_PAGE, catalog_manifest, sha256
 from tests.support.queries import SEND_REMINDER, crowd
 
@@ -61,9 +65,34 @@ def cursor(offset: int) -> str:
     return base64.b64encode(f"arrayconnection:{offset}".encode()).decode()
 
 
-async def test_the_single_read_plan_answers_what_graphql_answers(gql, world):
+@pytest.fixture(params=["database", "read model"])
+def source(request, monkeypatch) -> Iterator[Callable[[], None]]:
+    """Where the plans read from: the database, or the process's read model (domain/access/read_model.py),
+    trusted from the moment the test calls what this yields until this process next commits. Its clock
+    ticks on every reading, so a commit is always later than the trust it ends."""
+    READ_MODEL.forget()
+    persisted.answered_from.clear()
+    if request.param == "database":
+        yield lambda: None
+        assert persisted.answered_from["read model"] == 0
+        return
+    ticks = itertools.count(1)
+    monkeypatch.setattr(READ_MODEL, "now", lambda: float(next(ticks)))
+    monkeypatch.setattr(READ_MODEL, "bound", float("inf"))  # staleness by time: tests/access/test_read_model.py
+    monkeypatch.setattr(READ_MODEL, "wrote", float("-inf"))  # a commit of an earlier test, by an earlier clock
+    unregister = on_commit(READ_MODEL.committed)
+    try:
+        yield lambda: READ_MODEL.heard(READ_MODEL.now())
+        assert persisted.answered_from["read model"] > 0  # the model did answer: the comparison is of it
+    finally:
+        unregister()
+        READ_MODEL.forget()
+
+
+async def test_the_single_read_plan_answers_what_graphql_answers(gql, world, source):
     await crowd(gql, world, 6)
     other = await world.participant(world.mentor.role, "Elsewhere", org_id=None)
+    source()
     ids: list[Any] = [p.id for p in await Participant.all()] + [global_id(world.protege.id), 999_999, "abc", ""]
     ids += [str(world.mentor.id), f" {world.mentor.id} ", global_id(other.id), base64.b64encode(b"Goal:1").decode()]
     persisted_http.stats.clear()
@@ -78,8 +107,9 @@ async def test_the_single_read_plan_answers_what_graphql_answers(gql, world):
     assert persisted_http.stats["ParticipantStanding:graphql"] == 0
 
 
-async def test_the_page_plan_answers_what_graphql_answers(gql, world):
+async def test_the_page_plan_answers_what_graphql_answers(gql, world, source):
     await crowd(gql, world, 24)
+    source()
     persisted_http.stats.clear()
     cases = [
         (first, after) for first in (0, 1, 5, 100) for after in (None, cursor(0), cursor(10), cursor(25), cursor(500))
@@ -196,7 +226,8 @@ async def test_a_malformed_extension_is_refused(gql, world, extension):
 # --- never staler than GraphQL ---------------------------------------------------------------------------
 
 
-async def test_a_change_shows_on_the_very_next_planned_read(gql, world):
+async def test_a_change_shows_on_the_very_next_planned_read(gql, world, source):
+    source()
     read = by_hash(PARTICIPANT_STANDING, {"id": str(world.protege.id)})
     before = (await post(gql, read, world.partner)).json()["data"]["participant"]["standing"]["state"]
     await gql.data(SEND_REMINDER, {"id": str(world.protege.id)}, token=world.admin)

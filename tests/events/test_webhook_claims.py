@@ -17,6 +17,7 @@ from domain.events.webhooks import deliver_due, register_webhook
 from domain.infra.db import transaction
 from domain.models import WebhookDelivery
 from tests.support.live import free_port
+from tests.support.live import until as live_until
 
 SOON = 30.0  # wall seconds a step may take before the test fails
 
@@ -83,13 +84,7 @@ async def backlog(world, clock, count: int) -> None:
 
 
 async def until(check: Callable[[], object], what: str) -> None:
-    """Wait for what another task or thread does, on the wall clock."""
-    try:
-        async with asyncio.timeout(SOON):
-            while not (await check() if asyncio.iscoroutinefunction(check) else check()):  # type: ignore[misc]
-                await asyncio.sleep(0.01)
-    except TimeoutError:
-        pytest.fail(f"timed out waiting for {what}")
+    await live_until(check, what, SOON)
 
 
 async def test_a_run_lasting_past_its_lease_keeps_its_claim_and_the_next_run_leaves_it_alone(world, clock, receiver):

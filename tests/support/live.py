@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import socket
@@ -9,7 +10,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -32,6 +33,17 @@ def wait_until(check, what: str, timeout: float = 20.0) -> None:
     while not check():
         assert time.monotonic() < deadline, f"timed out waiting for {what}"
         time.sleep(0.05)
+
+
+async def until(check: Callable[[], object], what: str, timeout: float = 20.0) -> None:
+    """Wait in a test's event loop for what another task, thread or process does, on the wall clock; `check` may
+    be a coroutine function."""
+    try:
+        async with asyncio.timeout(timeout):
+            while not (await check() if asyncio.iscoroutinefunction(check) else check()):  # type: ignore[misc]
+                await asyncio.sleep(0.005)
+    except TimeoutError:
+        pytest.fail(f"timed out waiting for {what}")
 
 
 class PrivateRedis:

@@ -19,6 +19,7 @@ from domain.models import Deadline, Participant, TransitionRecord
 from domain.standing.apply import StandingCommand, apply_event
 from schema.app import create_app
 from tests.support.live import PrivateRedis, free_port
+from tests.support.live import until as live_until
 from workers.outages import Backoff
 from workers.resilient import ResilientWorker
 from workers.settings import create_worker
@@ -79,14 +80,8 @@ async def worker_of(orm, clock, redis_server) -> AsyncIterator[Callable[..., Awa
         await worker.close()  # cancels its main task, then shuts down as `standing worker` does
 
 
-async def until(check: Callable[[], bool], what: str) -> None:
-    """Wait for something another task or process does, on the wall clock, failing after SOON seconds."""
-    try:
-        async with asyncio.timeout(SOON):
-            while not check():
-                await asyncio.sleep(0.01)
-    except TimeoutError:
-        pytest.fail(f"timed out waiting for {what}")
+async def until(check: Callable[[], object], what: str) -> None:
+    await live_until(check, what, SOON)
 
 
 async def suspended_until(mentor: Participant, until_: datetime, clock: FixedClock) -> None:
