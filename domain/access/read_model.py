@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import asyncio
 import bisect
+import itertools
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -100,13 +101,17 @@ class ReadModel:
         self.wrote = float("-inf")  # when this process last committed a transaction
         self.on_write: Callable[[], None] = lambda: None  # the listener's cue to send a heartbeat now
         self._organizations: dict[int, _Organization] = {}
-        self._dirty: set[int] = set()
+        # Participants heard of and not yet read again, each with the number of the mark: a row stays dirty
+        # until the read that covers its latest mark has been applied, so no reader takes the old row meanwhile.
+        self._dirty: dict[int, int] = {}
+        self._marks = itertools.count(1)
         self._lock = asyncio.Lock()
         self._generation = 0  # counts `forget`s, so that a load that straddles one is not kept
 
     # What the listener tells the model.
     def changed(self, participant_ids: Iterable[int]) -> None:
-        self._dirty.update(participant_ids)
+        for participant_id in participant_ids:
+            self._dirty[participant_id] = next(self._marks)
 
     def heard(self, sent_at: float) -> None:
         """A heartbeat sent at `sent_at` came back: every change committed before then has been marked."""
@@ -169,16 +174,17 @@ class ReadModel:
                     return self._organizations[organization_id]
 
     async def _refresh(self) -> None:
-        # Taken out before reading, so that a change marked while the query runs is read again next time.
-        batch = [self._dirty.pop() for _ in range(min(len(self._dirty), REFRESH_BATCH))]
-        found = {row.id: row for row in await _read_rows(id__in=batch)}
-        for participant_id in batch:
+        batch = dict(itertools.islice(self._dirty.items(), REFRESH_BATCH))
+        found = {row.id: row for row in await _read_rows(id__in=list(batch))}
+        for participant_id, mark in batch.items():
             row = found.get(participant_id)
             for organization_id, organization in self._organizations.items():
                 if row is None or organization_id != row.organization_id:
                     organization.drop(participant_id)
             if row is not None and (home := self._organizations.get(row.organization_id)) is not None:
                 home.put(row)
+            if self._dirty.get(participant_id) == mark:  # marked again meanwhile: read once more
+                del self._dirty[participant_id]
 
 
 READ_MODEL = ReadModel()

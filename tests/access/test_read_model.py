@@ -8,6 +8,7 @@ on the wall clock: PostgreSQL's delivery cannot be faked.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import itertools
 from collections.abc import AsyncIterator, Callable
@@ -158,6 +159,31 @@ async def test_a_row_marked_while_the_model_reads_is_read_again(world):
         patch.setattr(Participant, "filter", filter_and_change)
         await model.one(admin, world.protege.id)
     assert reads == 2  # the row was read once more after the mark that arrived mid-read
+
+
+async def test_no_reader_takes_the_old_row_while_a_refresh_of_it_is_under_way(world, monkeypatch):
+    from domain.access import read_model as module
+
+    model = ReadModel(now=Ticking())
+    admin = (await principals(world))["admin"]
+    await model.one(admin, world.protege.id)
+    await Participant.filter(id=world.protege.id).update(standing="reminder")
+    model.changed([world.protege.id])
+    reading, release, real_read = asyncio.Event(), asyncio.Event(), module._read_rows
+
+    async def held_read(**filters):
+        reading.set()
+        await release.wait()
+        return await real_read(**filters)
+
+    monkeypatch.setattr(module, "_read_rows", held_read)
+    first = asyncio.create_task(model.one(admin, world.protege.id))
+    await reading.wait()  # the first reader's refresh is under way
+    second = asyncio.create_task(model.one(admin, world.protege.id))
+    await asyncio.sleep(0)
+    assert not second.done()  # it waits for the refresh rather than answer from the old row
+    release.set()
+    assert [(await task).standing for task in (first, second)] == ["reminder", "reminder"]  # type: ignore[union-attr]
 
 
 # --- the listener, on PostgreSQL -------------------------------------------------------------------------
