@@ -131,9 +131,9 @@ async def participant_standing(principal: Principal, variables: Variables) -> by
     participant_id = parse_participant_id(wanted)
     if participant_id is None or not 0 < participant_id < MAX_ID:
         return NO_PARTICIPANT
-    if READ_MODEL.trusted():
+    if READ_MODEL.trusted(principal.token_id):
         held = await READ_MODEL.one(principal, participant_id)
-        if READ_MODEL.trusted():  # still, after any refresh the read waited for
+        if READ_MODEL.trusted(principal.token_id):  # still, after any refresh the read waited for
             answered_from["read model"] += 1
             return RENDERINGS.single(held) if held is not None else NO_PARTICIPANT
     answered_from["database"] += 1
@@ -158,9 +158,9 @@ async def participants_page(principal: Principal, variables: Variables) -> bytes
     first, start = variables.get("first"), _start_after(variables.get("after"))
     if type(first) is not int or not 0 <= first <= MAX_PAGE or start is None:
         return None
-    if READ_MODEL.trusted():
+    if READ_MODEL.trusted(principal.token_id):
         held = await READ_MODEL.page(principal, start, first + 1)  # one more row says whether another follows
-        if READ_MODEL.trusted():
+        if READ_MODEL.trusted(principal.token_id):
             answered_from["read model"] += 1
             edges = b",".join(RENDERINGS.edge(row) for row in held[:first])
             info = _page_info(start, len(held[:first]), len(held) > first)

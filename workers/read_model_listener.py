@@ -24,6 +24,7 @@ from domain.infra.db import on_commit
 from workers.loops import stop_if_cancelled
 
 log = logging.getLogger("standing.read_model")
+UNANSWERED = 1_000  # heartbeats remembered while none comes back; the model stops being trusted long before
 
 
 def asyncpg_dsn(database_url: str) -> str | None:
@@ -102,6 +103,7 @@ class ReadModelListener:
                 self._wake.clear()
                 self._beats += 1
                 self._sent[self._beats] = self.model.now()  # before sending: a change before it is marked
+                self._sent.pop(self._beats - UNANSWERED, None)  # a stalled connection must not grow this for ever
                 await connection.execute(f"NOTIFY {CHANGES}, '{HEARTBEAT}{self.tag}:{self._beats}'")
                 with contextlib.suppress(asyncio.TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), self.heartbeat)

@@ -13,9 +13,9 @@ id dirty; the next read that needs the model first reads every dirty row again, 
 Why it can be trusted, and for how long: PostgreSQL delivers notifications in commit order. The listener
 sends a heartbeat notification of its own every HEARTBEAT_SECONDS; when heartbeat n comes back, every
 change committed before n was sent has already been marked. `fresh_as_of` is that send time. The model
-answers only while `fresh_as_of` is at most STALENESS_BOUND seconds old and no later than this process's
-latest commit (`wrote`), so a client reads its own change on its next request here, and every process
-shows any committed change within the bound. Losing the listener's connection forgets everything.
+answers only while `fresh_as_of` is at most STALENESS_BOUND seconds old, and, for a client (a token), only
+once it is later than that client's latest commit here (`committed`), so a client reads its own change on its
+next request here, and every process shows any committed change within the bound. Losing the listener's connection forgets everything.
 
 Tokens are not held here: every request still authenticates its token (domain/access/tokens.py) and is
 answered under the one visibility rule (`can_read`). The listener also tells the token cache of every
@@ -34,6 +34,7 @@ from datetime import datetime
 from typing import Any
 
 from domain.access.principals import Principal, TokenRole
+from domain.access.tokens import ACTING
 from domain.access.visibility import can_read
 from domain.models import BadgeRecord, Participant
 from domain.models.participant import StandingFacts
@@ -98,7 +99,8 @@ class ReadModel:
     def __init__(self, *, bound: float = STALENESS_BOUND, now: Callable[[], float] = time.monotonic) -> None:
         self.bound, self.now = bound, now
         self.fresh_as_of: float | None = None  # None: not listening, nothing is trusted
-        self.wrote = float("-inf")  # when this process last committed a transaction
+        self.wrote = float("-inf")  # when this process last committed a transaction no client made
+        self._wrote_by: dict[int, float] = {}  # token -> when its client last committed here, until heard
         self.on_write: Callable[[], None] = lambda: None  # the listener's cue to send a heartbeat now
         self._organizations: dict[int, _Organization] = {}
         # Participants heard of and not yet read again, each with the number of the mark: a row stays dirty
@@ -117,6 +119,8 @@ class ReadModel:
         """A heartbeat sent at `sent_at` came back: every change committed before then has been marked."""
         if self.fresh_as_of is None or sent_at > self.fresh_as_of:
             self.fresh_as_of = sent_at
+            if self._wrote_by:  # the clients whose commits this heartbeat covers need no fence any more
+                self._wrote_by = {token: at for token, at in self._wrote_by.items() if at >= sent_at}
 
     def changed_all(self) -> None:
         """Any row may have changed (a TRUNCATE): everything is read again when next needed."""
@@ -130,13 +134,22 @@ class ReadModel:
         self.changed_all()
 
     def committed(self) -> None:
-        """This process committed a transaction: until a heartbeat sent after now returns, reads go to the database."""
-        self.wrote = self.now()
+        """This process committed a transaction: until a heartbeat sent after now returns, the reads of the client
+        that made it (its token), or of everyone when no client did (a timer), go to the database."""
+        token_id, now = ACTING.get(), self.now()
+        if token_id is None:
+            self.wrote = now
+        else:
+            self._wrote_by[token_id] = now
         self.on_write()
 
-    def trusted(self) -> bool:
+    def trusted(self, token_id: int | None = None) -> bool:
+        """Whether reads may be answered from the model: for the client with this token, or (None) in general."""
         fresh = self.fresh_as_of
-        return fresh is not None and fresh >= self.wrote and self.now() - fresh <= self.bound
+        # Strictly later: a heartbeat stamped at the very reading of the clock the commit got may have gone first.
+        if fresh is None or fresh <= self.wrote or self.now() - fresh > self.bound:
+            return False
+        return token_id is None or fresh > self._wrote_by.get(token_id, float("-inf"))
 
     # What the reads ask. Callers check `trusted()` first; answers reflect every change committed before it.
     async def one(self, principal: Principal, participant_id: int) -> StandingRow | None:

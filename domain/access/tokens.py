@@ -6,6 +6,7 @@ import hashlib
 import secrets
 import time
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from domain.access.principals import Principal, TokenRole
@@ -101,6 +102,9 @@ class TokenCache:
 
 
 TOKENS = TokenCache()
+# The token the running task acts for, once authenticated: commits made in the task are that client's
+# (domain/access/read_model.py sends that client's next reads to the database until they are heard).
+ACTING: ContextVar[int | None] = ContextVar("standing_acting_token", default=None)
 
 
 def forget_tokens() -> None:
@@ -117,6 +121,7 @@ async def authenticate(secret: str) -> Principal | None:
         return None
     secret_hash = hash_secret(secret)
     if (principal := TOKENS.get(secret_hash)) is not None:
+        ACTING.set(principal.token_id)
         return principal
     tokens = (
         await ApiToken.filter(secret_hash=secret_hash, revoked_at=None)
@@ -133,6 +138,7 @@ async def authenticate(secret: str) -> Principal | None:
         else Principal(token_id, kind, organization_id, participant_id)
     )
     TOKENS.put(secret_hash, principal)
+    ACTING.set(token_id)
     return principal
 
 

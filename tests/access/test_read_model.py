@@ -19,7 +19,7 @@ import pytest
 
 from domain.access.principals import Principal
 from domain.access.read_model import ReadModel, StandingRow
-from domain.access.tokens import TokenCache, authenticate, hash_secret
+from domain.access.tokens import ACTING, TokenCache, authenticate, hash_secret
 from domain.access.visibility import visible_participant, visible_participants
 from domain.infra.config import Settings
 from domain.infra.db import transaction
@@ -84,13 +84,34 @@ def test_the_model_is_trusted_only_between_a_heartbeat_and_its_bound_and_never_a
     model.heard(100.5)  # an older heartbeat arriving late takes nothing back
     assert model.fresh_as_of == 100.9
     clock.t = 101.2
-    model.committed()  # this process committed at 101.2 ...
+    model.committed()  # this process committed at 101.2, for no client (a timer) ...
     model.heard(101.1)  # ... so a heartbeat sent before that does not vouch for it
     assert not model.trusted()
-    model.heard(101.2)
+    model.heard(101.2)  # nor one stamped with the same reading of the clock
+    assert not model.trusted()
+    model.heard(101.201)
     assert model.trusted()
     model.forget()
     assert not model.trusted() and model.fresh_as_of is None
+
+
+def test_a_clients_commit_sends_that_clients_reads_to_the_database_until_it_is_heard():
+    clock = Ticking()
+    model = ReadModel(bound=1.0, now=clock)
+    model.heard(100.0)
+    writer, reader = 7, 8
+    token = ACTING.set(writer)
+    try:
+        clock.t = 100.1
+        model.committed()
+    finally:
+        ACTING.reset(token)
+    assert not model.trusted(writer)  # the client that made the change reads it from the database ...
+    assert model.trusted(reader) and model.trusted()  # ... others within the bound, as in any other process
+    model.heard(100.1)
+    assert not model.trusted(writer)
+    model.heard(100.15)
+    assert model.trusted(writer)
 
 
 def test_a_local_commit_cues_the_listener_to_send_a_heartbeat_at_once():
@@ -302,6 +323,7 @@ async def test_a_local_commit_is_read_from_the_database_until_a_later_heartbeat_
             await Participant.filter(id=world.protege.id).using_db(conn).update(standing="reminder")
         assert not model.trusted()  # at once: no heartbeat has been sent since the commit
         await until(model.trusted, "a heartbeat sent after the commit")
+        assert model.wrote < (model.fresh_as_of or 0)
         admin = (await principals(world))["admin"]
         assert (await model.one(admin, world.protege.id)).standing == "reminder"  # type: ignore[union-attr]
 
