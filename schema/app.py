@@ -312,14 +312,15 @@ def create_app(
         max_subscriptions_per_connection=20,
     )
     routes = [
+        # First: Starlette tries routes in order, and nearly every request is for /graphql.
+        Route("/graphql", graphql, methods=["GET", "POST"]),
+        WebSocketRoute("/graphql", graphql),
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         Route("/certificates/{code:str}.pdf", certificate, methods=["GET"]),
         Route("/certificates/verify/{code:str}", verification_page(graphql.clock), name="certificate-verify"),
         *console_routes(),
         graphiql_assets(),
-        Route("/graphql", graphql, methods=["GET", "POST"]),
-        WebSocketRoute("/graphql", graphql),
     ]
 
     @asynccontextmanager

@@ -47,7 +47,9 @@ def decode_request_json(data: str | bytes) -> Any:
         value = json.loads(data)
     except RecursionError:
         raise RequestJSONError(f"JSON nested more than {MAX_JSON_DEPTH} levels deep") from None
-    if depth_of(value) > MAX_JSON_DEPTH:
+    # Nesting needs an opening bracket per level, so a body with few of them cannot be too deep (counting in C
+    # spares the walk below, which was 4 % of a persisted single read's CPU in bench/api.py's profile).
+    if data.count("{") + data.count("[") > MAX_JSON_DEPTH and depth_of(value) > MAX_JSON_DEPTH:
         raise RequestJSONError(f"JSON nested more than {MAX_JSON_DEPTH} levels deep")
     return value
 
