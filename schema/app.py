@@ -25,7 +25,7 @@ from domain.access.read_model import READ_MODEL
 from domain.access.tokens import authenticate
 from domain.badges.certificate import certificate_pdf
 from domain.infra.config import Settings
-from domain.infra.db import ensure_sqlite_folder, tortoise_config
+from domain.infra.db import direct_connection, ensure_sqlite_folder, tortoise_config
 from domain.kernel.clock import Clock, SystemClock
 from schema.build import StandingExecutionContext, build_schema
 from schema.console import console_routes
@@ -261,13 +261,13 @@ async def realtime(app: Starlette, settings: Settings) -> AsyncIterator[None]:
 @asynccontextmanager
 async def read_model(settings: Settings, app: Starlette | None = None) -> AsyncIterator[None]:
     """On PostgreSQL, this process's read model listens for changes (domain/access/read_model.py)."""
-    from workers.read_model_listener import ReadModelListener, asyncpg_dsn
+    from workers.read_model_listener import ReadModelListener
 
-    dsn = asyncpg_dsn(settings.database_url)
-    if dsn is None or not settings.read_model:
+    connection = direct_connection(settings.database_url)
+    if connection is None or not settings.read_model:
         yield
         return
-    listener = ReadModelListener(READ_MODEL, dsn)
+    listener = ReadModelListener(READ_MODEL, connection)
     await listener.start()
     if app is not None:
         app.state.read_model_listening = True

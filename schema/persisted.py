@@ -149,9 +149,8 @@ def _start_after(after: object) -> int | None:
     return None if offset is None else offset + 1
 
 
-def _page_info(start: int, shown: int, more: bool) -> bytes:
-    end = to_base64("arrayconnection", start + shown - 1) if shown else None
-    return _json({"hasNextPage": more, "endCursor": end})
+def _page_info(start: int, shown: int, more: bool) -> dict[str, Any]:
+    return {"hasNextPage": more, "endCursor": to_base64("arrayconnection", start + shown - 1) if shown else None}
 
 
 async def participants_page(principal: Principal, variables: Variables) -> bytes | None:
@@ -162,8 +161,9 @@ async def participants_page(principal: Principal, variables: Variables) -> bytes
         held = await READ_MODEL.page(principal, start, first + 1)  # one more row says whether another follows
         if READ_MODEL.trusted(principal.token_id):
             answered_from["read model"] += 1
-            edges = b",".join(RENDERINGS.edge(row) for row in held[:first])
-            info = _page_info(start, len(held[:first]), len(held) > first)
+            shown = held[:first]
+            edges = b",".join(RENDERINGS.edge(row) for row in shown)
+            info = _json(_page_info(start, len(shown), len(held) > first))
             return b'{"data":{"participants":{"edges":[' + edges + b'],"pageInfo":' + info + b"}}}"
     # The resolver's own two statements: the page and its badges.
     answered_from["database"] += 1
@@ -171,8 +171,7 @@ async def participants_page(principal: Principal, variables: Variables) -> bytes
     page = rows[:first]
     badges = await load_badge_summaries([row.id for row in page]) if page else []
     nodes = [{"node": _node(row, badge.state if badge else None)} for row, badge in zip(page, badges, strict=True)]
-    pagination = json.loads(_page_info(start, len(page), len(rows) > first))
-    return encode({"participants": {"edges": nodes, "pageInfo": pagination}})
+    return encode({"participants": {"edges": nodes, "pageInfo": _page_info(start, len(page), len(rows) > first)}})
 
 
 CATALOG: dict[str, PersistedOperation] = {

@@ -27,25 +27,23 @@ log = logging.getLogger("standing.read_model")
 UNANSWERED = 1_000  # heartbeats remembered while none comes back; the model stops being trusted long before
 
 
-def asyncpg_dsn(database_url: str) -> str | None:
-    """The URL asyncpg connects with, or None when the database is not PostgreSQL."""
-    for scheme in ("postgres://", "postgresql://", "asyncpg://"):
-        if database_url.startswith(scheme):
-            return "postgresql://" + database_url.removeprefix(scheme)
-    return None
-
-
 class ReadModelListener:
     def __init__(
         self,
         model: ReadModel,
-        dsn: str,
+        connection: dict[str, Any],
         *,
         heartbeat: float = HEARTBEAT_SECONDS,
         tokens: TokenCache = TOKENS,
         retry: float = 1.0,
     ) -> None:
-        self.model, self.dsn, self.heartbeat, self.tokens, self.retry = model, dsn, heartbeat, tokens, retry
+        self.model, self.connection, self.heartbeat, self.tokens, self.retry = (
+            model,
+            connection,
+            heartbeat,
+            tokens,
+            retry,
+        )
         self.tag = secrets.token_hex(4)  # tells our heartbeats from other processes' on the shared channel
         self._sent: dict[int, float] = {}  # heartbeat number -> when it was sent, by the model's clock
         self._beats = 0
@@ -94,7 +92,7 @@ class ReadModelListener:
             await asyncio.sleep(self.retry)
 
     async def _listen(self) -> None:
-        connection = await asyncpg.connect(self.dsn)
+        connection = await asyncpg.connect(**self.connection)
         try:
             await connection.add_listener(CHANGES, self._deliver)
             self.model.forget()  # anything committed before LISTEN was missed: read it all again

@@ -51,6 +51,18 @@ def connection_config(database_url: str) -> str | dict[str, Any]:
     return config
 
 
+def direct_connection(database_url: str) -> dict[str, Any] | None:
+    """asyncpg.connect's arguments for a connection of its own, outside Tortoise's pool (the read model's
+    listener), or None when the database is not PostgreSQL. Taken from Tortoise's own expansion of the URL, so
+    its pool settings in the query string (`?maxsize=10`) are not sent to the server as runtime parameters."""
+    if not database_url.startswith(("postgres://", "postgresql://", "asyncpg://")):
+        return None
+    credentials = expand_db_url(database_url)["credentials"]
+    return {
+        key: credentials[key] for key in ("host", "port", "user", "password", "database", "ssl") if key in credentials
+    }
+
+
 def tortoise_config(database_url: str) -> dict[str, Any]:
     return {
         "connections": {"default": connection_config(database_url)},

@@ -22,7 +22,7 @@ from domain.access.read_model import ReadModel, StandingRow
 from domain.access.tokens import ACTING, TokenCache, authenticate, hash_secret
 from domain.access.visibility import visible_participant, visible_participants
 from domain.infra.config import Settings
-from domain.infra.db import transaction
+from domain.infra.db import direct_connection, transaction
 from domain.kernel.roles import Role
 from domain.models import ApiToken, BadgeRecord, Participant
 from schema.app import read_model
@@ -212,9 +212,11 @@ async def test_no_reader_takes_the_old_row_while_a_refresh_of_it_is_under_way(wo
 
 @contextlib.asynccontextmanager
 async def listening(database_url: str, model: ReadModel, tokens: TokenCache) -> AsyncIterator[object]:
-    from workers.read_model_listener import ReadModelListener, asyncpg_dsn
+    from workers.read_model_listener import ReadModelListener
 
-    listener = ReadModelListener(model, asyncpg_dsn(database_url) or "", heartbeat=0.05, tokens=tokens, retry=0.05)
+    # With a pool setting in the URL, as deployments write it: the listener's own connection must not send it.
+    connection = direct_connection(f"{database_url}?maxsize=3") or {}
+    listener = ReadModelListener(model, connection, heartbeat=0.05, tokens=tokens, retry=0.05)
     await listener.start()
     try:
         yield listener
@@ -239,9 +241,7 @@ async def test_the_listener_runs_on_postgresql_only(orm):
 
 def off_on_sqlite(orm: str) -> None:
     """The listener tests' SQLite half: there is nothing to listen to."""
-    from workers.read_model_listener import asyncpg_dsn
-
-    assert asyncpg_dsn(orm) is None
+    assert direct_connection(orm) is None
 
 
 async def test_the_listener_hears_what_any_connection_commits(orm, world):
