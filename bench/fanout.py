@@ -7,10 +7,12 @@ One command, from the repository root (needs PostgreSQL on 127.0.0.1:5432):
     .venv/bin/python bench/fanout.py --redis-url redis://127.0.0.1:6379/8
 
 It (re)creates the database `bench_fanout`, starts ONE `standing serve` process (uvicorn, one worker,
-PostgreSQL; with --redis-url also its Redis relay and listener), creates an admin and a partner token
-of organization `bench` with `standing token create`, registers a protégé and causes a first event.
-Then client processes (--clients, default 2; asyncio + uvloop and the `websockets` library) open
---subscribers graphql-transport-ws connections, each authenticated with the partner token in
+PostgreSQL; with --redis-url also its Redis relay and listener), creates an admin token of organization
+`bench` with `standing token create` and one partner token per 20 subscribers with the domain's
+`create_token` (the server lets one token hold at most 20 subscriptions, MAX_SUBSCRIPTIONS_PER_TOKEN in
+workers/sockets.py: 2,000 subscribers are 100 partner tools), registers a protégé and causes a first
+event. Then client processes (--clients, default 2; asyncio + uvloop and the `websockets` library) open
+--subscribers graphql-transport-ws connections, each authenticated with its partner token in
 connection_init and subscribed to `standingChanged(after: <just before the first event>)`: receiving
 that first event (replayed) proves the subscription is live. The server's VmRSS (/proc/<pid>/status)
 is read before the connections open and once they are all live (after a warm-up of 20 subscriptions
@@ -61,6 +63,7 @@ from bench._common import (  # noqa: E402
     stop_process,
     summary_ms,
 )
+from workers.sockets import MAX_SUBSCRIPTIONS_PER_TOKEN  # noqa: E402
 
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/bench_fanout"
 PROTOCOL = "graphql-transport-ws"
@@ -118,15 +121,31 @@ async def client_main(args: argparse.Namespace) -> None:
     ready = [0]
     deadline = time.monotonic() + args.timeout
     compression = None if args.compression == "none" else "deflate"
-    token = os.environ["BENCH_TOKEN"]  # not on the command line, where `ps` shows it
+    tokens = os.environ["BENCH_TOKENS"].split(",")  # not on the command line, where `ps` shows them
+    if len(tokens) * MAX_SUBSCRIPTIONS_PER_TOKEN < args.count:
+        raise SystemExit(f"{len(tokens)} tokens cannot hold {args.count} subscriptions")
     tasks = [
-        asyncio.create_task(subscriber(args.url, token, args.after, args.events, compression, gate, ready, deadline))
-        for _ in range(args.count)
+        asyncio.create_task(
+            subscriber(
+                args.url,
+                tokens[i // MAX_SUBSCRIPTIONS_PER_TOKEN],
+                args.after,
+                args.events,
+                compression,
+                gate,
+                ready,
+                deadline,
+            )
+        )
+        for i in range(args.count)
     ]
-    while ready[0] < args.count:
-        if time.monotonic() > deadline or all(t.done() for t in tasks):
-            break
+    # A subscriber that failed before going live is done: stop waiting for it, and say why it failed.
+    while ready[0] + sum(t.done() for t in tasks) < args.count and time.monotonic() < deadline:
         await asyncio.sleep(0.05)
+    for task in tasks:
+        if task.done() and task.exception() is not None:
+            print(f"a subscriber failed: {task.exception()!r}", file=sys.stderr, flush=True)
+            break
     print(f"READY {ready[0]}", flush=True)
     results = await asyncio.gather(*tasks, return_exceptions=True)
     deliveries, failures = [], []
@@ -214,7 +233,6 @@ async def coordinator(args: argparse.Namespace) -> dict[str, Any]:
                     raise SystemExit(f"standing serve did not start; see {log.name}")
                 await asyncio.sleep(0.1)
             admin = cli(["token", "create", "--role", "admin", "--org", "bench"], env)
-            partner = cli(["token", "create", "--role", "partner", "--org", "bench"], env)
 
             async def gql(query: str, variables: dict | None = None) -> dict:
                 response = await http.post(
@@ -229,10 +247,13 @@ async def coordinator(args: argparse.Namespace) -> dict[str, Any]:
 
             protege = (await gql(REGISTER))["registerParticipant"]["participant"]["id"]
             await gql(EVENT % "sendReminder", {"id": protege})  # the first event: each subscriber's "live" signal
-            first_id = await pg_value(args.database_url, "SELECT max(id) FROM outbox_event")
+            # Only its standing.changed event: a reminder also writes a notice.issued event after it.
+            first_id = await pg_value(
+                args.database_url, "SELECT max(id) FROM outbox_event WHERE type = 'standing.changed'"
+            )
             after = str(first_id - 1)
             rss_start = rss_kib(server.pid)
-            client_env = {**os.environ, "BENCH_TOKEN": partner}
+            warm_tokens = await partner_tokens(args.database_url, 1)
 
             # Warm-up: what the first websocket costs once (imports, caches) is not a per-subscriber cost.
             warm_out = Path(tempfile.mkstemp(prefix="bench-fanout-warm-", suffix=".json")[1])
@@ -258,7 +279,7 @@ async def coordinator(args: argparse.Namespace) -> dict[str, Any]:
                 "60",
                 stdout=asyncio.subprocess.PIPE,
                 cwd=ROOT,
-                env=client_env,
+                env={**os.environ, "BENCH_TOKENS": ",".join(warm_tokens)},
             )
             await read_line(warm, 90)
             await read_line(warm, 90)
@@ -273,6 +294,11 @@ async def coordinator(args: argparse.Namespace) -> dict[str, Any]:
             ]
             connect_started = time.perf_counter()
             for count in share:
+                needed = -(-count // MAX_SUBSCRIPTIONS_PER_TOKEN)
+                client_env = {
+                    **os.environ,
+                    "BENCH_TOKENS": ",".join(await partner_tokens(args.database_url, needed)),
+                }
                 out = Path(tempfile.mkstemp(prefix="bench-fanout-client-", suffix=".json")[1])
                 outs.append(out)
                 clients.append(
@@ -361,12 +387,14 @@ async def coordinator(args: argparse.Namespace) -> dict[str, Any]:
     index_of = {cursor: i for i, cursor in enumerate(cursors)}
     from_event, from_return, failures = [], [], []
     per_subscriber: dict[tuple[int, int], list[int]] = {}
+    arrivals: dict[int, list[float]] = {}  # per event: when each subscriber got it
     for client_number, out in enumerate(outs):
         report = json.loads(out.read_text())
         out.unlink(missing_ok=True)
         failures.extend(report["failures"])
         for index, cursor, occurred_at, arrived in report["deliveries"]:
             per_subscriber.setdefault((client_number, index), []).append(cursor)
+            arrivals.setdefault(cursor, []).append(arrived)
             from_event.append(arrived - datetime.fromisoformat(occurred_at).timestamp())
             from_return.append(arrived - returned[index_of[cursor]])
     in_order = sum(1 for seen in per_subscriber.values() if seen == cursors)
@@ -386,6 +414,12 @@ async def coordinator(args: argparse.Namespace) -> dict[str, Any]:
         "latency_from_occurred_at": summary_ms(from_event) if from_event else None,
         "latency_from_mutation_return": summary_ms(from_return) if from_return else None,
         "mutation_round_trip": summary_ms([ms / 1000 for ms in mutation_ms]),
+        # How long one event took to reach all its subscribers: the server's time to fan it out.
+        "fan_out_spread_per_event": summary_ms([max(times) - min(times) for times in arrivals.values()]),
+        "slowest_events": sorted(
+            ((round((max(t) - returned[index_of[c]]) * 1000, 1), index_of[c]) for c, t in arrivals.items()),
+            reverse=True,
+        )[:5],
         "rss_kib": {
             "start": rss_start,
             "before_subscribers": rss_before,
@@ -402,6 +436,30 @@ async def coordinator(args: argparse.Namespace) -> dict[str, Any]:
     if len(from_event) != expected or in_order != args.subscribers:
         raise SystemExit(f"{len(from_event)} of {expected} deliveries; {in_order} subscribers saw every event in order")
     return figures
+
+
+async def partner_tokens(url: str, count: int) -> list[str]:
+    """`count` new partner tokens of organization `bench`, made by the domain's own `create_token`."""
+    from domain.access.organizations import get_or_create_organization
+    from domain.access.principals import TokenRole
+    from domain.access.tokens import IssuedToken, create_token
+    from domain.infra import db
+    from domain.kernel.clock import SystemClock
+
+    clock = SystemClock()
+    await db.connect(url)
+    try:
+        organization = await get_or_create_organization("bench", clock)
+        secrets = []
+        for n in range(count):
+            issued = await create_token(
+                organization=organization, role=TokenRole.PARTNER, clock=clock, label=f"fan-out partner {n}"
+            )
+            assert isinstance(issued, IssuedToken), issued
+            secrets.append(issued.secret)
+        return secrets
+    finally:
+        await db.disconnect()
 
 
 async def all_cursors(url: str) -> list[int]:
