@@ -39,6 +39,7 @@ from schema.observability import RequestContext
 from schema.persisted import with_document
 from schema.persisted_http import answer_persisted
 from schema.request_limits import BodySizeLimit, RequestJSONError, decode_request_json
+from schema.shared_events import SharedEventsWebSocketAdapter
 from schema.verification_page import verification_page
 from workers.coalesce import Coalesced
 from workers.realtime import Broadcaster
@@ -55,6 +56,8 @@ def bearer_secret(header: str | None) -> str | None:
 
 
 class StandingGraphQL(GraphQLOverHTTP):
+    websocket_adapter_class = SharedEventsWebSocketAdapter  # type: ignore[assignment]
+
     def __init__(self, *args: Any, clock: Clock, sockets: SocketRegistry, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.clock, self.sockets = clock, sockets

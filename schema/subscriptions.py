@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from collections.abc import AsyncGenerator
 from datetime import datetime
 from typing import Any, TypeVar
@@ -113,6 +114,14 @@ class NudgeEvent(ChangeEvent):
         return cls(**cls.common(m), kind=m["event"])
 
 
+def event_key(payload: Any) -> tuple[str, str] | None:
+    """What names an event's result for schema/shared_events.py: it is made from the event's outbox row alone
+    (these payload types have no resolvers), so its type and cursor name it."""
+    if isinstance(payload, ChangeEvent):
+        return type(payload).__name__, str(payload.cursor)
+    return None
+
+
 def _scope(
     info: Info, organization_id: strawberry.ID | None, participant_id: strawberry.ID | None
 ) -> tuple[int, int | None]:
@@ -191,6 +200,19 @@ def _after(value: strawberry.ID | None) -> int | None:
 
 
 Change = TypeVar("Change", StandingChange, BadgeChange, CaseChange, NudgeEvent)
+_payloads: OrderedDict[tuple[type, int], Any] = OrderedDict()
+PAYLOADS_KEPT = 1024
+
+
+def _payload_of(payload: type[Change], message: dict) -> Change:
+    """One payload object per event, for all its subscribers: the same event is made once, not 2,000 times."""
+    key = (payload, message["id"])
+    made = _payloads.get(key)
+    if made is None:
+        made = _payloads[key] = payload.from_message(message)
+        if len(_payloads) > PAYLOADS_KEPT:
+            _payloads.popitem(last=False)
+    return made
 
 
 async def _changes(
@@ -215,7 +237,7 @@ async def _changes(
             types=list(event_types),
             after=_after(after),
         ):
-            yield payload.from_message(event)
+            yield _payload_of(payload, event)
     finally:
         release()
 
