@@ -36,6 +36,7 @@ def _with_database(settings: Settings, work: Callable[[], Awaitable[int]]) -> in
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
+    from cli.gc_tuning import tune_for_serving
     from schema.app import create_app
 
     if args.migrate:
@@ -43,12 +44,15 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from schema.observability import configure_logging
 
     configure_logging()
+    app = create_app(settings)
+    tune_for_serving()  # after the app is built: the schema is part of what is frozen
     uvicorn.run(
-        create_app(settings),
+        app,
         host=args.host or settings.host,
         port=args.port or settings.port,
         workers=1,
         log_config=None,
+        ws_per_message_deflate=settings.ws_compression,
     )
     return 0
 
