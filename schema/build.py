@@ -35,7 +35,7 @@ from schema.over_time import VerificationQueries
 from schema.protection import ProtectionMutations, ProtectionQueries
 from schema.queries import Query
 from schema.scalars import SCALARS
-from schema.shared_events import SharedEventExecution, SharedResult
+from schema.shared_events import SharedEventExecution
 from schema.subscriptions import Subscription, event_key
 from schema.webhooks import WebhookMutations, WebhookQueries
 
@@ -46,22 +46,26 @@ def _mask(error: GraphQLError) -> bool:
     return not is_client_error(error)
 
 
-class StandingExecutionContext(SharedEventExecution, CompiledCompletion, StrawberryGraphQLCoreExecutionContext):
-    """graphql-core's executor, completing plain objects from compiled plans (schema/compiled.py), and executing a
-    subscription event once for every subscriber with the same selection (schema/shared_events.py)."""
-
-    event_key = staticmethod(event_key)
+class OwnMemoPerEvent:
+    """graphql-core 3.3 runs each subscription event on a shallow copy of the subscription's executor, so every
+    event shared its sub-field memo, keyed by ids of lists built anew per event: it grew ~2.4 KB per event per
+    subscriber (bench/fanout.py). Each event's executor gets its own memo, and its own compiled plans."""
 
     def build_per_event_executor(self, payload):  # type: ignore[no-untyped-def]
-        # graphql-core 3.3 runs each subscription event on a shallow copy of the subscription's executor, so every
-        # event shared its sub-field memo, keyed by ids of lists built anew per event: it grew ~2.4 KB per event per
-        # subscriber (bench/fanout.py). Each event's executor gets its own memo, and its own compiled plans.
-        executor = super().build_per_event_executor(payload)
-        if isinstance(executor, SharedResult):  # nothing to execute: the result is already known
-            return executor
+        executor = super().build_per_event_executor(payload)  # type: ignore[misc]
         executor._relevant_sub_fields = {}
         executor.forget_plans()
         return executor
+
+
+class StandingExecutionContext(
+    SharedEventExecution, OwnMemoPerEvent, CompiledCompletion, StrawberryGraphQLCoreExecutionContext
+):
+    """graphql-core's executor, completing plain objects from compiled plans (schema/compiled.py), and executing a
+    subscription event once for every subscriber with the same selection (schema/shared_events.py): only an
+    event whose result is not shared yet gets an executor of its own (`OwnMemoPerEvent`)."""
+
+    event_key = staticmethod(event_key)
 
 
 class QuietExecutionContext(StandingExecutionContext):

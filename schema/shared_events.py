@@ -6,7 +6,7 @@ delivery (bench/fanout.py), 55 % executing and 25 % encoding and sending the sam
 
 An event's result depends only on the selection, the variables used inside it, and the event: the payload
 types of `Subscription` have no resolvers, so nothing in a result reads the subscriber's token or context
-(tests/api/test_shared_events.py checks that, type by type). Who receives an event is decided before, in the
+(tests/events/test_shared_events.py checks that, type by type). Who receives an event is decided before, in the
 subscriber's own stream (schema/subscriptions.py, `_scope` and `_matches`), so sharing a result shares no
 authority. A result is shared only when it has no errors.
 
@@ -37,11 +37,11 @@ CAPACITY = 1024  # distinct (selection, event) pairs kept: events arrive in burs
 class Rendering:
     """One event's result for one selection, and its JSON once someone asked for it."""
 
-    __slots__ = ("encoded", "keep", "result")
+    __slots__ = ("encoded", "operation", "result")
 
-    def __init__(self, result: ExecutionResult, keep: Any) -> None:
+    def __init__(self, result: ExecutionResult, operation: Any) -> None:
         self.result = result
-        self.keep = keep  # the operation node whose id is in the key: alive while the entry is
+        self.operation = operation  # the node whose id is in the key: kept alive while the entry is
         self.encoded: str | None = None
 
 
