@@ -253,7 +253,14 @@ async def coordinator(args: argparse.Namespace) -> dict[str, Any]:
             )
             after = str(first_id - 1)
             rss_start = rss_kib(server.pid)
-            warm_tokens = await partner_tokens(args.database_url, 1)
+            share = [
+                args.subscribers // args.clients + (1 if i < args.subscribers % args.clients else 0)
+                for i in range(args.clients)
+            ]
+            # One token for the warm-up, then each client's: made at once, on one connection.
+            needed = [1] + [-(-count // MAX_SUBSCRIPTIONS_PER_TOKEN) for count in share]
+            tokens = await partner_tokens(args.database_url, sum(needed))
+            token_sets = [tokens[sum(needed[:i]) : sum(needed[: i + 1])] for i in range(len(needed))]
 
             # Warm-up: what the first websocket costs once (imports, caches) is not a per-subscriber cost.
             warm_out = Path(tempfile.mkstemp(prefix="bench-fanout-warm-", suffix=".json")[1])
@@ -279,7 +286,7 @@ async def coordinator(args: argparse.Namespace) -> dict[str, Any]:
                 "60",
                 stdout=asyncio.subprocess.PIPE,
                 cwd=ROOT,
-                env={**os.environ, "BENCH_TOKENS": ",".join(warm_tokens)},
+                env={**os.environ, "BENCH_TOKENS": ",".join(token_sets[0])},
             )
             await read_line(warm, 90)
             await read_line(warm, 90)
@@ -288,17 +295,9 @@ async def coordinator(args: argparse.Namespace) -> dict[str, Any]:
             await asyncio.sleep(2)
             rss_before = rss_kib(server.pid)
 
-            share = [
-                args.subscribers // args.clients + (1 if i < args.subscribers % args.clients else 0)
-                for i in range(args.clients)
-            ]
             connect_started = time.perf_counter()
-            for count in share:
-                needed = -(-count // MAX_SUBSCRIPTIONS_PER_TOKEN)
-                client_env = {
-                    **os.environ,
-                    "BENCH_TOKENS": ",".join(await partner_tokens(args.database_url, needed)),
-                }
+            for count, client_tokens in zip(share, token_sets[1:], strict=True):
+                client_env = {**os.environ, "BENCH_TOKENS": ",".join(client_tokens)}
                 out = Path(tempfile.mkstemp(prefix="bench-fanout-client-", suffix=".json")[1])
                 outs.append(out)
                 clients.append(
